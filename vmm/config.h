@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* The command line of minivmm itself, parsed into a struct vmm_config. */
+#ifndef MINIVMM_VMM_CONFIG_H
+#define MINIVMM_VMM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/err.h"
+#include "loader/linux_x86.h"
+
+#define MINIVMM_VERSION        "0.1.0"
+#define CONFIG_DEFAULT_MEM     (512ULL << 20)
+#define CONFIG_DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
+
+struct vmm_config {
+	const char *kernel;
+	const char *initrd;  /* NULL: none */
+	const char *cmdline; /* the whole guest command line */
+	uint64_t mem_size;
+	enum x86_boot_protocol boot;
+	bool dump_layout;
+	bool help;
+	bool version;
+	int verbose;
+};
+
+/* Fills c from argv; errors name the option and the value. */
+int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e);
+
+void config_print_help(FILE *out);
+
+#endif

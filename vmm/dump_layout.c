@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "dump_layout.h"
+
+#include <errno.h>
+
+#include "arch/x86_64/bootparam.h"
+#include "loader/importer_dump.h"
+#include "loader/importer_record.h"
+#include "vmm/boot.h"
+#include "vmm/exit_codes.h"
+
+#define U(x) ((unsigned long long)(x))
+
+static const char *e820_type_str(uint32_t type)
+{
+	switch (type) {
+	case X86_E820_RAM:
+		return "RAM";
+	case X86_E820_RESERVED:
+		return "reserved";
+	case X86_E820_ACPI:
+		return "ACPI";
+	case X86_E820_NVS:
+		return "NVS";
+	default:
+		return "other";
+	}
+}
+
+static void print_summary(FILE *out, const struct vmm_config *c, const struct boot_images *bi,
+                          const struct x86_mem_layout *l, const struct linux_x86_info *info)
+{
+	struct x86_e820_entry e820[X86_E820_MAX_ENTRIES_ZEROPAGE];
+	unsigned int i, nr = 0;
+	struct err e;
+
+	fprintf(out, "kernel:  %s (%s, %llu bytes), %s entry at 0x%llx%s\n", c->kernel,
+	        image_format_str(info->format), U(bi->kernel.size),
+	        x86_boot_protocol_str(info->protocol), U(info->entry),
+	        info->has_pvh_note ? ", PVH note present" : "");
+	fprintf(out, "         imported [0x%llx, 0x%llx), claims memory up to 0x%llx at boot\n",
+	        U(info->kernel_start), U(info->kernel_end), U(info->runtime_end));
+	if (info->initrd_size)
+		fprintf(out,
+		        "initrd:  %s (%llu bytes) at [0x%llx, 0x%llx), initrd_addr_max 0x%llx\n",
+		        c->initrd, U(info->initrd_size), U(info->initrd_gpa),
+		        U(info->initrd_gpa + info->initrd_size), U(info->initrd_addr_max));
+	else
+		fprintf(out, "initrd:  none\n");
+	fprintf(out, "cmdline: \"%s\" (%zu of %zu bytes) at 0x%llx\n", c->cmdline ? c->cmdline : "",
+	        info->cmdline_len, info->cmdline_limit, U(info->cmdline_gpa));
+	fprintf(out, "memory:  %llu MiB\n", U(l->mem_size >> 20));
+	for (i = 0; i < l->nr_ram; i++)
+		fprintf(out, "  RAM [0x%016llx, 0x%016llx)\n", U(l->ram[i].start),
+		        U(l->ram[i].end));
+	if (x86_mem_layout_e820(l, e820, X86_E820_MAX_ENTRIES_ZEROPAGE, &nr, &e) == 0) {
+		fprintf(out, "e820 map (%s):\n",
+		        info->protocol == X86_BOOT_PVH ? "PVH memory map" : "zero page");
+		for (i = 0; i < nr; i++)
+			fprintf(out, "  [0x%016llx, 0x%016llx) %s\n", U(e820[i].addr),
+			        U(e820[i].addr + e820[i].size), e820_type_str(e820[i].type));
+	}
+}
+
+int dump_layout_run(const struct vmm_config *c, FILE *out)
+{
+	struct record_importer ri;
+	struct x86_mem_layout layout;
+	struct linux_x86_info info;
+	struct boot_images bi;
+	struct err e = { 0 };
+	int rc = MINIVMM_EXIT_OK;
+
+	if (x86_mem_layout_init(&layout, c->mem_size, &e)) {
+		fprintf(stderr, "minivmm: --mem: %s\n", e.msg);
+		return MINIVMM_EXIT_BAD_INPUT;
+	}
+	if (boot_images_open(&bi, c, &e)) {
+		fprintf(stderr, "minivmm: %s\n", e.msg);
+		return MINIVMM_EXIT_BAD_INPUT;
+	}
+	record_importer_init(&ri, GUEST_ARCH_X86_64, layout.ram, layout.nr_ram);
+	if (boot_load_linux(&ri.base, c, &bi, &layout, &info, &e)) {
+		fprintf(stderr, "minivmm: %s\n", e.msg);
+		rc = e.errnum == ENOMEM ? MINIVMM_EXIT_INTERNAL : MINIVMM_EXIT_BAD_INPUT;
+		goto out;
+	}
+	print_summary(out, c, &bi, &layout, &info);
+	record_importer_dump(out, &ri);
+out:
+	importer_destroy(&ri.base);
+	boot_images_close(&bi);
+	return rc;
+}

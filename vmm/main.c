@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+/*
+ * minivmm: a minimal KVM virtual machine monitor that boots Linux directly.
+ * main() parses the command line and picks the job; only main() exits.
+ */
+#include <stdio.h>
+
+#include "vmm/config.h"
+#include "vmm/dump_layout.h"
+#include "vmm/exit_codes.h"
+
+int main(int argc, char **argv)
+{
+	struct vmm_config cfg;
+	struct err e = { 0 };
+
+	if (config_parse(&cfg, argc, argv, &e)) {
+		fprintf(stderr, "minivmm: %s\n", e.msg);
+		return MINIVMM_EXIT_BAD_INPUT;
+	}
+	if (cfg.help) {
+		config_print_help(stdout);
+		return MINIVMM_EXIT_OK;
+	}
+	if (cfg.version) {
+		printf("minivmm %s\n", MINIVMM_VERSION);
+		return MINIVMM_EXIT_OK;
+	}
+	if (cfg.dump_layout)
+		return dump_layout_run(&cfg, stdout);
+	fprintf(stderr, "minivmm: running a guest needs the KVM backend, which is not built yet; "
+	                "use --dump-layout\n");
+	return MINIVMM_EXIT_INTERNAL;
+}
