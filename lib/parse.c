@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <strings.h>
 
+/* Decimal, or hex after 0x: a leading zero does not mean octal here. */
+static int base_of(const char *s)
+{
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
 int parse_u64(const char *s, uint64_t *out, struct err *e)
 {
 	char *end;
@@ -14,7 +20,9 @@ int parse_u64(const char *s, uint64_t *out, struct err *e)
 	if (!*s || !isdigit((unsigned char)*s))
 		return err_set(e, EINVAL, "'%s' is not a number", s);
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base_of(s));
+	if (errno == ERANGE)
+		return err_set(e, ERANGE, "'%s' is too large", s);
 	if (errno || *end)
 		return err_set(e, EINVAL, "'%s' is not a number", s);
 	*out = v;
@@ -30,7 +38,9 @@ int parse_size(const char *s, uint64_t *out, struct err *e)
 	if (!*s || !isdigit((unsigned char)*s))
 		return err_set(e, EINVAL, "'%s' is not a size (examples: 512M, 2G)", s);
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base_of(s));
+	if (errno == ERANGE)
+		return err_set(e, ERANGE, "'%s' is too large", s);
 	if (errno)
 		return err_set(e, EINVAL, "'%s' is not a size (examples: 512M, 2G)", s);
 	switch (toupper((unsigned char)*end)) {

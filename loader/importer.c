@@ -461,7 +461,7 @@ int importer_page_table_relocation(struct importer *imp, uint64_t page_table_gpa
 		    e, EEXIST, "page-table relocation region declared twice (0x%llx, then 0x%llx)",
 		    (unsigned long long)imp->pt_reloc.gpa, (unsigned long long)page_table_gpa);
 	if (!is_aligned(page_table_gpa, PAGE_SIZE) || !size_pages || used_pages > size_pages ||
-	    size_pages > MAX_PAGE_BASE)
+	    size_pages > MAX_PAGE_BASE - (page_table_gpa >> PAGE_SHIFT))
 		return err_set(e, EINVAL,
 		               "page-table relocation region 0x%llx: %llu used of %llu pages is "
 		               "invalid",

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "boot.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "vmm/exit_codes.h"
+#include "vmm/machine.h"
+#include "vmm/vm.h"
 
 int boot_images_open(struct boot_images *bi, const struct vmm_config *c, struct err *e)
 {
@@ -39,4 +46,80 @@ int boot_load_linux(struct importer *imp, const struct vmm_config *c, const stru
 		                             .layout = layout };
 
 	return linux_x86_load(imp, &lc, info, e);
+}
+
+struct linux_load_arg {
+	const struct vmm_config *cfg;
+	const struct boot_images *images;
+	int loaded_once;
+};
+
+static int load_linux(struct importer *imp, const struct mem_range *ram, unsigned int nr_ram,
+                      void *arg, struct err *e)
+{
+	struct linux_load_arg *a = arg;
+	struct x86_mem_layout layout;
+	struct linux_x86_info info;
+	int ret;
+
+	(void)ram;
+	(void)nr_ram;
+	ret = x86_mem_layout_init(&layout, a->cfg->mem_size, e);
+	if (!ret)
+		ret = boot_load_linux(imp, a->cfg, a->images, &layout, &info, e);
+	if (!ret && a->cfg->verbose && !a->loaded_once++)
+		fprintf(stderr, "minivmm: %s %s, %s entry at 0x%llx, initrd %llu bytes at 0x%llx\n",
+		        a->cfg->kernel, image_format_str(info.format),
+		        x86_boot_protocol_str(info.protocol), (unsigned long long)info.entry,
+		        (unsigned long long)info.initrd_size, (unsigned long long)info.initrd_gpa);
+	return ret;
+}
+
+static void report(const struct vmm_config *c, const struct machine_result *r, uint64_t start_ns)
+{
+	if (r->exit_code != MINIVMM_EXIT_OK || c->verbose)
+		fprintf(stderr, "minivmm: %s (exit code %d)\n", r->reason, r->exit_code);
+	if (!c->verbose)
+		return;
+	if (r->boot_complete_ns)
+		fprintf(stderr, "minivmm: boot complete (value 0x%x) %.1f ms after start\n",
+		        r->boot_complete_value, r->boot_complete_ns / 1e6);
+	fprintf(stderr, "minivmm: %llu vCPU exits, %.1f ms in all\n",
+	        (unsigned long long)r->vcpu_exits, (vm_now_ns() - start_ns) / 1e6);
+}
+
+int boot_run(const struct vmm_config *c, uint64_t start_ns)
+{
+	struct boot_images bi;
+	struct linux_load_arg arg = { .cfg = c, .images = &bi };
+	struct machine_config mc = {
+		.mem_size = c->mem_size,
+		.nr_vcpus = 1,
+		.verbose = c->verbose,
+		.start_ns = start_ns,
+		.timeout_s = c->timeout_s,
+		.console_in_fd = STDIN_FILENO,
+		.console_out_fd = STDOUT_FILENO,
+		.load = load_linux,
+		.load_arg = &arg,
+	};
+	struct machine_result r;
+	struct err e = { 0 };
+	int ret;
+
+	if (boot_images_open(&bi, c, &e)) {
+		fprintf(stderr, "minivmm: %s\n", e.msg);
+		return MINIVMM_EXIT_BAD_INPUT;
+	}
+	do {
+		ret = machine_run(&mc, &r, &e);
+	} while (!ret && r.reset && c->reboot);
+	boot_images_close(&bi);
+	if (ret) {
+		fprintf(stderr, "minivmm: %s\n", e.msg);
+		return e.errnum == EINVAL && !strstr(e.msg, "KVM") ? MINIVMM_EXIT_BAD_INPUT
+		                                                   : MINIVMM_EXIT_INTERNAL;
+	}
+	report(c, &r, start_ns);
+	return r.exit_code;
 }

@@ -25,4 +25,7 @@ int boot_load_linux(struct importer *imp, const struct vmm_config *c, const stru
                     const struct x86_mem_layout *layout, struct linux_x86_info *info,
                     struct err *e);
 
+/* Runs the guest the config names until it stops; returns minivmm's exit code. */
+int boot_run(const struct vmm_config *c, uint64_t start_ns);
+
 #endif

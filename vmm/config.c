@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/parse.h"
@@ -17,6 +18,8 @@ enum {
 	OPT_BOOT = 0x100,
 	OPT_DUMP_LAYOUT,
 	OPT_VERSION,
+	OPT_REBOOT,
+	OPT_TIMEOUT,
 };
 
 static const struct option options[] = {
@@ -26,6 +29,8 @@ static const struct option options[] = {
 	{ "mem", required_argument, NULL, OPT_MEM },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT },
+	{ "reboot", no_argument, NULL, OPT_REBOOT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -37,7 +42,7 @@ void config_print_help(FILE *out)
 	fprintf(
 	    out,
 	    "usage: minivmm --kernel PATH [--initrd PATH] [--cmdline STR] [--mem SIZE]\n"
-	    "               [--boot 64bit|pvh] [--dump-layout] [-v]\n"
+	    "               [--boot 64bit|pvh] [--timeout SEC] [--reboot] [--dump-layout] [-v]\n"
 	    "\n"
 	    "Boots a Linux kernel directly on KVM: no firmware.\n"
 	    "\n"
@@ -47,9 +52,12 @@ void config_print_help(FILE *out)
 	    "  -m, --mem SIZE      guest RAM, a multiple of 2 MiB (default: 512M)\n"
 	    "      --boot 64bit    enter the kernel through the 64-bit boot protocol (default)\n"
 	    "      --boot pvh      enter an ELF vmlinux through its PVH entry note\n"
+	    "      --timeout SEC   stop the guest after SEC seconds (exit code 5)\n"
+	    "      --reboot        a guest reset reboots the guest (default: minivmm exits 0)\n"
 	    "      --dump-layout   print every imported range, parameter area and register,\n"
 	    "                      then exit without running (no /dev/kvm needed)\n"
-	    "  -v, --verbose       more messages\n"
+	    "  -v, --verbose       more messages: why the guest stopped, boot-complete time,\n"
+	    "                      unclaimed port and MMIO accesses\n"
 	    "  -h, --help          this text\n"
 	    "      --version       print the version\n"
 	    "\n"
@@ -57,7 +65,14 @@ void config_print_help(FILE *out)
 	    "  0  the guest powered off or reset; --dump-layout, --help or --version done\n"
 	    "  1  usage error or bad input (kernel, initrd, command line, memory size)\n"
 	    "  2  the guest crashed (x86 triple fault)\n"
-	    "  3  KVM or internal error\n",
+	    "  3  KVM missing or failing, or an internal error\n"
+	    "  5  --timeout expired\n"
+	    "  6  stopped by the user: Ctrl-A x, SIGINT, SIGTERM, SIGHUP\n"
+	    "  7  the guest halted a vCPU for good (HLT exit)\n"
+	    "  N  the guest wrote N (0-255) to the debug port 0x501\n"
+	    "\n"
+	    "console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A. A write to port 0x502\n"
+	    "records \"boot complete\" (the time is printed with -v).\n",
 	    CONFIG_DEFAULT_CMDLINE);
 }
 
@@ -69,6 +84,16 @@ static int parse_boot(struct vmm_config *c, const char *v, struct err *e)
 		c->boot = X86_BOOT_PVH;
 	else
 		return err_set(e, EINVAL, "--boot %s: expected 64bit or pvh", v);
+	return 0;
+}
+
+static int parse_timeout(struct vmm_config *c, const char *v, struct err *e)
+{
+	char *end;
+
+	c->timeout_s = strtod(v, &end);
+	if (end == v || *end || c->timeout_s <= 0 || c->timeout_s > 1e6)
+		return err_set(e, EINVAL, "--timeout %s: expected seconds, more than 0", v);
 	return 0;
 }
 
@@ -93,6 +118,11 @@ static int parse_one(struct vmm_config *c, int opt, const char *arg, struct err 
 	case OPT_DUMP_LAYOUT:
 		c->dump_layout = true;
 		return 0;
+	case OPT_REBOOT:
+		c->reboot = true;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_timeout(c, arg, e);
 	case OPT_VERBOSE:
 		c->verbose++;
 		return 0;
@@ -106,6 +136,15 @@ static int parse_one(struct vmm_config *c, int opt, const char *arg, struct err 
 	return err_set(e, EINVAL, "unknown option (see --help)");
 }
 
+/* Names the offending option: the long one as typed, or the short letter in a bundle. */
+static int unknown_option(const char *arg, struct err *e)
+{
+	if (strncmp(arg, "--", 2) != 0 && optopt > 0 && optopt < 0x80)
+		return err_set(e, EINVAL, "-%c: unknown option or missing value (see --help)",
+		               optopt);
+	return err_set(e, EINVAL, "%s: unknown option or missing value (see --help)", arg);
+}
+
 int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 {
 	int opt, ret;
@@ -114,13 +153,11 @@ int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 	c->mem_size = CONFIG_DEFAULT_MEM;
 	c->cmdline = CONFIG_DEFAULT_CMDLINE;
 	c->boot = X86_BOOT_64BIT;
-	optind = 1;
+	optind = 0; /* 0, not 1: also forgets a position inside an earlier bundle */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+k:i:c:m:hv", options, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
-			return err_set(e, EINVAL,
-			               "%s: unknown option or missing value (see --help)",
-			               argv[optind - 1]);
+			return unknown_option(argv[optind - 1], e);
 		ret = parse_one(c, opt, optarg, e);
 		if (ret)
 			return ret;

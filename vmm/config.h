@@ -21,6 +21,8 @@ struct vmm_config {
 	uint64_t mem_size;
 	enum x86_boot_protocol boot;
 	bool dump_layout;
+	bool reboot;      /* a guest reset reboots the guest instead of ending minivmm */
+	double timeout_s; /* 0: no limit */
 	bool help;
 	bool version;
 	int verbose;

@@ -5,12 +5,15 @@
  */
 #include <stdio.h>
 
+#include "vmm/boot.h"
 #include "vmm/config.h"
 #include "vmm/dump_layout.h"
 #include "vmm/exit_codes.h"
+#include "vmm/vm.h"
 
 int main(int argc, char **argv)
 {
+	uint64_t start_ns = vm_now_ns();
 	struct vmm_config cfg;
 	struct err e = { 0 };
 
@@ -28,7 +31,5 @@ int main(int argc, char **argv)
 	}
 	if (cfg.dump_layout)
 		return dump_layout_run(&cfg, stdout);
-	fprintf(stderr, "minivmm: running a guest needs the KVM backend, which is not built yet; "
-	                "use --dump-layout\n");
-	return MINIVMM_EXIT_INTERNAL;
+	return boot_run(&cfg, start_ns);
 }

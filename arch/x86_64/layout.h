@@ -37,6 +37,13 @@
 #define X86_MMIO_HOLE_START 0xc0000000ULL /* 3 GiB */
 #define X86_MMIO_HOLE_END   SZ_4G
 
+/* KVM's private pages on Intel: 3 TSS pages and the identity-map page, in the hole. */
+#define X86_KVM_IDENTITY_MAP_GPA 0xfffbc000ULL
+#define X86_KVM_TSS_GPA          0xfffbd000ULL
+
+#define X86_IOAPIC_GPA 0xfec00000ULL
+#define X86_LAPIC_GPA  0xfee00000ULL
+
 /* Guest RAM limits --mem accepts. */
 #define X86_MEM_MIN SZ_2M
 #define X86_MEM_MAX (1ULL << 40) /* 1 TiB */

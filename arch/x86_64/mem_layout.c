@@ -12,10 +12,10 @@ int x86_mem_layout_init(struct x86_mem_layout *l, uint64_t mem_size, struct err 
 
 	memset(l, 0, sizeof(*l));
 	if (mem_size < X86_MEM_MIN || mem_size > X86_MEM_MAX)
-		return err_set(e, EINVAL, "memory size %llu MiB is outside %llu MiB .. %llu GiB",
-		               (unsigned long long)(mem_size >> 20),
-		               (unsigned long long)(X86_MEM_MIN >> 20),
-		               (unsigned long long)(X86_MEM_MAX >> 30));
+		return err_set(
+		    e, EINVAL, "memory size %llu %s is outside 2 MiB .. 1024 GiB",
+		    (unsigned long long)(is_aligned(mem_size, SZ_1M) ? mem_size >> 20 : mem_size),
+		    is_aligned(mem_size, SZ_1M) ? "MiB" : "bytes");
 	if (!is_aligned(mem_size, SZ_2M))
 		return err_set(e, EINVAL,
 		               "memory size %llu bytes is not a multiple of 2 MiB (guest RAM is "

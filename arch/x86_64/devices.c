@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The x86 platform's devices on the port-I/O bus: COM1, the i8042, the CMOS
+ * clock, the PCI configuration stub, port 0x80 and the minivmm debug ports.
+ * Linux finds each where a PC has it; nothing is announced.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "arch/x86_64/mem_layout.h"
+#include "devices/cmos.h"
+#include "devices/i8042.h"
+#include "devices/legacy_ports.h"
+#include "devices/serial.h"
+#include "vmm/arch.h"
+#include "vmm/vm.h"
+
+struct x86_devices {
+	struct serial com1;
+	struct i8042 i8042;
+	struct cmos cmos;
+	struct pci_stub pci;
+	struct debug_port debug;
+};
+
+int arch_mem_ranges(uint64_t mem_size, struct mem_range *out, unsigned int *n, struct err *e)
+{
+	struct x86_mem_layout l;
+	unsigned int i;
+	int ret = x86_mem_layout_init(&l, mem_size, e);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < l.nr_ram; i++)
+		out[i] = l.ram[i];
+	*n = l.nr_ram;
+	return 0;
+}
+
+int arch_add_devices(struct vm *vm, int console_out_fd, struct err *e)
+{
+	struct x86_devices *d = calloc(1, sizeof(*d));
+	int ret;
+
+	if (!d)
+		return err_set(e, ENOMEM, "devices: out of memory");
+	vm->arch_devices = d;
+	serial_init(&d->com1, &vm->platform, SERIAL_COM1_IRQ, console_out_fd,
+	            !isatty(console_out_fd));
+	vm->console = &d->com1;
+	i8042_init(&d->i8042, &vm->platform);
+	cmos_init(&d->cmos);
+	d->debug.platform = &vm->platform;
+	ret = bus_register(&vm->pio, SERIAL_COM1_BASE, SERIAL_NR_PORTS, "COM1", &serial_bus_ops,
+	                   &d->com1, e);
+	if (!ret)
+		ret = bus_register(&vm->pio, I8042_DATA_PORT, 1, "i8042 data", &i8042_data_ops,
+		                   &d->i8042, e);
+	if (!ret)
+		ret = bus_register(&vm->pio, I8042_CMD_PORT, 1, "i8042 command", &i8042_cmd_ops,
+		                   &d->i8042, e);
+	if (!ret)
+		ret = bus_register(&vm->pio, CMOS_PORT_BASE, CMOS_NR_PORTS, "CMOS", &cmos_bus_ops,
+		                   &d->cmos, e);
+	if (!ret)
+		ret = bus_register(&vm->pio, PCI_CONFIG_PORT, PCI_CONFIG_NR, "PCI config",
+		                   &pci_stub_ops, &d->pci, e);
+	if (!ret)
+		ret = bus_register(&vm->pio, POST_PORT, 1, "POST", &post_port_ops, NULL, e);
+	if (!ret)
+		ret = bus_register(&vm->pio, DEBUG_EXIT_PORT, DEBUG_NR_PORTS, "minivmm debug",
+		                   &debug_port_ops, &d->debug, e);
+	return ret;
+}
+
+void arch_remove_devices(struct vm *vm)
+{
+	struct x86_devices *d = vm->arch_devices;
+
+	if (!d)
+		return;
+	serial_destroy(&d->com1);
+	free(d);
+	vm->arch_devices = NULL;
+	vm->console = NULL;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# shellcheck shell=sh
+# /init of the guest test initrd (assets/<arch>/initrd.cpio.gz), run by busybox sh as PID 1.
+# It proves the guest reached userspace, then does what `minivmm.action=` on the kernel
+# command line asks, so one initrd serves every boot test:
+#   poweroff (default) | reboot | panic | cpus | shell | script
+# Markers go to the console (stdout is /dev/console) and to /dev/kmsg: the kmsg copy is
+# printed by the kernel's own console driver, which still works when a young VMM's UART
+# interrupts do not (it is hidden under `quiet`).
+
+say() {
+	echo "$1"
+	echo "$1" >/dev/kmsg 2>/dev/null
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+say MINIVMM-INIT-OK
+
+action=poweroff
+# Dotted parameters never reach init's argv or environment; read them from /proc/cmdline
+# (one line, split into words on purpose).
+# shellcheck disable=SC2013
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	minivmm.action=*) action=${arg#minivmm.action=} ;;
+	esac
+done
+
+case $action in
+poweroff) poweroff -f ;;
+reboot) reboot -f ;;
+panic) echo c >/proc/sysrq-trigger ;;
+cpus)
+	say "MINIVMM-CPUS=$(nproc)"
+	poweroff -f
+	;;
+shell) setsid -c sh ;;
+script)
+	if [ -f /minivmm-script ]; then
+		sh /minivmm-script
+	else
+		say MINIVMM-INIT-NO-SCRIPT
+	fi
+	;;
+*)
+	say "MINIVMM-INIT-BAD-ACTION=$action"
+	poweroff -f
+	;;
+esac
+
+# Reached when the action returned (a script ended, the shell exited, a halt was refused).
+reboot -f

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test fixtures generated in memory: ELF images and bzImages with every
+ * field under the test's control, so each malformed-input case is one field
+ * away from a valid image.
+ */
+#ifndef MINIVMM_TESTS_FIXTURES_H
+#define MINIVMM_TESTS_FIXTURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FIXTURE_MAX_SEGS 8
+
+struct fixture_seg {
+	uint32_t type; /* PT_LOAD unless set */
+	uint64_t paddr;
+	uint64_t filesz, memsz;
+	uint64_t offset; /* 0: placed by the builder */
+};
+
+struct fixture_elf {
+	uint8_t ei_class, ei_data; /* 0: ELFCLASS64, ELFDATA2LSB */
+	uint16_t machine;          /* 0: EM_X86_64 */
+	uint16_t phentsize;        /* 0: sizeof(Elf64_Phdr) */
+	uint64_t entry;
+	uint64_t phoff;          /* 0: right after the header */
+	uint16_t phnum_override; /* 0: the real count */
+	struct fixture_seg segs[FIXTURE_MAX_SEGS];
+	unsigned int nsegs;
+	bool pvh_note;
+	uint32_t pvh_entry;
+};
+
+/* Segment i's file bytes are fixture_byte(i, offset-in-segment). */
+static inline uint8_t fixture_byte(unsigned int seg, uint64_t off)
+{
+	return (uint8_t)(0x11 * (seg + 1) + off * 7);
+}
+
+/* Returns a malloc'd image; *len is its size. */
+uint8_t *fixture_elf_build(const struct fixture_elf *spec, size_t *len);
+
+struct fixture_bzimage {
+	uint8_t setup_sects; /* 0 means 4, as in the protocol */
+	uint16_t boot_flag;
+	uint32_t header;
+	uint16_t version;
+	uint8_t loadflags;
+	uint16_t xloadflags;
+	uint8_t jump_offset; /* header ends at 0x202 + jump_offset */
+	uint32_t syssize;    /* 0: derived from pm_size */
+	uint64_t pm_size;    /* protected-mode code bytes in the file */
+	uint32_t payload_offset, payload_length;
+	uint32_t init_size;
+	uint32_t kernel_alignment;
+	uint8_t relocatable;
+	uint64_t pref_address;
+	uint32_t initrd_addr_max;
+	uint32_t cmdline_size;
+};
+
+/* A valid 2.15 bzImage shape like Debian's: relocatable, 64-bit entry. */
+void fixture_bzimage_default(struct fixture_bzimage *b);
+uint8_t *fixture_bzimage_build(const struct fixture_bzimage *b, size_t *len);
+
+/* Protected-mode byte i of a fixture bzImage. */
+static inline uint8_t fixture_pm_byte(uint64_t i)
+{
+	return (uint8_t)(0xa5 ^ (i * 13));
+}
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "machine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "vmm/arch.h"
+#include "vmm/console.h"
+#include "vmm/exit_codes.h"
+#include "vmm/mem_importer.h"
+#include "devices/serial.h"
+#include "vmm/vm.h"
+
+static int build_memory(struct vm *vm, const struct machine_config *mc, struct mem_range *ram,
+                        unsigned int *nr_ram, struct err *e)
+{
+	uint64_t starts[IMPORTER_MAX_RAM_RANGES], sizes[IMPORTER_MAX_RAM_RANGES];
+	unsigned int i;
+	int ret;
+
+	ret = arch_mem_ranges(mc->mem_size, ram, nr_ram, e);
+	if (ret)
+		return ret;
+	for (i = 0; i < *nr_ram; i++) {
+		starts[i] = ram[i].start;
+		sizes[i] = ram[i].end - ram[i].start;
+	}
+	return vm_add_ram(vm, starts, sizes, *nr_ram, e);
+}
+
+static int build_vcpus(struct vm *vm, unsigned int n, struct err *e)
+{
+	unsigned int i;
+	int ret;
+
+	vm->nr_vcpus_planned = n;
+	for (i = 0; i < n; i++) {
+		ret = vm_create_vcpu(vm, i, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int load_guest(struct vm *vm, const struct machine_config *mc, const struct mem_range *ram,
+                      unsigned int nr_ram, struct err *e)
+{
+	struct mem_importer mi;
+	unsigned int i;
+	int ret;
+
+	mem_importer_init(&mi, &vm->mem, arch_guest);
+	ret = mc->load(&mi.base, ram, nr_ram, mc->load_arg, e);
+	for (i = 0; !ret && i < vm->nr_vcpus; i++)
+		ret = arch_vcpu_set_boot_state(&vm->vcpus[i], &mi.base, e);
+	importer_destroy(&mi.base);
+	return ret;
+}
+
+/* Forwards what the user typed to the guest's console UART. */
+static void pump_console(struct vm *vm, struct console *con, bool *input_open)
+{
+	uint8_t in[256], out[256];
+	size_t n_out, space = serial_rx_space(vm->console);
+	ssize_t n;
+
+	if (!space)
+		return;
+	n = read(con->in_fd, in, space < sizeof(in) ? space : sizeof(in));
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			*input_open = false; /* end of input: the guest keeps running */
+		return;
+	}
+	if (console_filter(con, in, (size_t)n, out, &n_out) == CONSOLE_QUIT) {
+		vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_USER, "stopped by the user (Ctrl-A x)");
+		return;
+	}
+	serial_receive(vm->console, out, n_out);
+}
+
+static int poll_timeout_ms(const struct machine_config *mc)
+{
+	uint64_t now = vm_now_ns(), deadline;
+
+	if (mc->timeout_s <= 0)
+		return 100;
+	deadline = mc->start_ns + (uint64_t)(mc->timeout_s * 1e9);
+	if (now >= deadline)
+		return 0;
+	return (deadline - now) / 1000000 < 100 ? (int)((deadline - now) / 1000000) + 1 : 100;
+}
+
+/* The main thread's loop while vCPUs run: stop requests, signals, input, timeout. */
+static void wait_for_stop(struct vm *vm, const struct machine_config *mc, int sigfd,
+                          struct console *con)
+{
+	bool input_open = mc->console_in_fd >= 0;
+
+	while (!vm_stopping(vm)) {
+		struct pollfd p[3] = { { .fd = vm->stop_eventfd, .events = POLLIN },
+			               { .fd = sigfd, .events = POLLIN },
+			               { .fd = input_open ? con->in_fd : -1, .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(p, 3, poll_timeout_ms(mc)) < 0 && errno != EINTR)
+			break;
+		if ((p[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == sizeof(si))
+			vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_USER, "stopped by signal %s",
+			        strsignal((int)si.ssi_signo));
+		if (p[2].revents & (POLLIN | POLLHUP))
+			pump_console(vm, con, &input_open);
+		if (mc->timeout_s > 0 &&
+		    vm_now_ns() - mc->start_ns >= (uint64_t)(mc->timeout_s * 1e9))
+			vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_TIMEOUT,
+			        "the guest was still running after %.1f s (--timeout)",
+			        mc->timeout_s);
+	}
+}
+
+static int run_vm(struct vm *vm, const struct machine_config *mc, struct err *e)
+{
+	struct console con;
+	sigset_t sigs;
+	int sigfd, ret;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* vCPU threads inherit the mask */
+	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		return err_set(e, errno, "signalfd: %s", strerror(errno));
+	console_open(&con, mc->console_in_fd >= 0 ? mc->console_in_fd : -1);
+	ret = vm_start_vcpus(vm, e);
+	if (!ret)
+		wait_for_stop(vm, mc, sigfd, &con);
+	else
+		vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_INTERNAL, "%s", e->msg);
+	vm_join_vcpus(vm);
+	serial_flush(vm->console);
+	console_restore(&con);
+	close(sigfd);
+	return 0;
+}
+
+static void collect_result(struct vm *vm, const struct machine_config *mc,
+                           struct machine_result *res)
+{
+	unsigned int i;
+
+	memset(res, 0, sizeof(*res));
+	res->exit_code = vm->exit_code;
+	res->reset = vm->stop_kind == VM_STOP_RESET;
+	snprintf(res->reason, sizeof(res->reason), "%s", vm->stop_reason);
+	if (vm->boot_complete_ns)
+		res->boot_complete_ns = vm->boot_complete_ns - mc->start_ns;
+	res->boot_complete_value = vm->boot_complete_value;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		res->vcpu_exits += vm->vcpus[i].exits;
+}
+
+int machine_run(const struct machine_config *mc, struct machine_result *res, struct err *e)
+{
+	struct mem_range ram[IMPORTER_MAX_RAM_RANGES];
+	unsigned int nr_ram = 0;
+	struct kvm_dev kvm;
+	struct vm *vm;
+	int ret;
+
+	ret = kvm_dev_open(&kvm, mc->kvm_path ? mc->kvm_path : KVM_DEV_PATH, arch_required_caps,
+	                   arch_nr_required_caps, e);
+	if (ret)
+		return ret;
+	vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		kvm_dev_close(&kvm);
+		return err_set(e, ENOMEM, "out of memory for the VM");
+	}
+	ret = vm_create(vm, &kvm, mc->start_ns, mc->verbose, e);
+	if (!ret)
+		ret = build_memory(vm, mc, ram, &nr_ram, e);
+	if (!ret)
+		ret = build_vcpus(vm, mc->nr_vcpus ? mc->nr_vcpus : 1, e);
+	if (!ret)
+		ret = arch_add_devices(vm, mc->console_out_fd, e);
+	if (!ret && mc->add_devices)
+		ret = mc->add_devices(vm, mc->devices_arg, e);
+	if (!ret)
+		ret = load_guest(vm, mc, ram, nr_ram, e);
+	if (!ret)
+		ret = run_vm(vm, mc, e);
+	if (!ret)
+		collect_result(vm, mc, res);
+	arch_remove_devices(vm);
+	vm_destroy(vm);
+	free(vm);
+	kvm_dev_close(&kvm);
+	return ret;
+}
