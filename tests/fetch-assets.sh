@@ -24,7 +24,7 @@ cache=$assets/cache
 
 # Everything whose content shapes the outputs: a change to any of them forces a rebuild.
 recipe_files=("$here/fetch-assets.sh" "$boot_dir/kimage.py" "$boot_dir/mkcpio.py"
-	"$boot_dir/guest-init.sh")
+	"$boot_dir/guest-init.sh" "$here/guest/portio.c")
 
 # Applets the guest /init uses, plus a few for poking around with minivmm.action=shell.
 guest_applets=(sh cat mount umount poweroff reboot nproc setsid sleep
@@ -65,6 +65,9 @@ apt_opts=()
 # The linux-image-<abi>-cloud-<arch> package the meta package currently points at.
 resolve_kernel_package() {
 	local pkg
+	# A fresh machine may have no package lists yet.
+	apt-cache show "$kernel_meta" >/dev/null 2>&1 || apt-get update -q >/dev/null ||
+		die "apt-get update failed"
 	pkg=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1)
 	[ -n "$pkg" ] || die "cannot resolve $kernel_meta through apt-cache depends (run apt-get update?)"
@@ -205,8 +208,15 @@ build_busybox() {
 	file -b "$stage/busybox" | grep -q 'statically linked' || die "busybox from $1 is not static"
 }
 
+# The guest's port-I/O tool (Debian's kernel has no /dev/port): freestanding, no libc.
+build_portio() {
+	gcc -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -O2 \
+		-o "$stage/portio" "$here/guest/portio.c" || die "cannot build tests/guest/portio.c"
+}
+
 build_guest_initrd() {
 	local applet
+	build_portio
 	{
 		printf 'dir /%s 0755\n' proc sys dev tmp
 		echo "nod /dev/console 0600 c 5 1"
@@ -214,6 +224,7 @@ build_guest_initrd() {
 		for applet in "${guest_applets[@]}"; do
 			echo "slink /bin/$applet busybox 0777"
 		done
+		echo "file /bin/portio $stage/portio 0755"
 		echo "file /init $boot_dir/guest-init.sh 0755"
 	} | python3 "$boot_dir/mkcpio.py" | gzip -9n >"$stage/initrd.cpio.gz"
 }

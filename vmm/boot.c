@@ -111,9 +111,13 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		fprintf(stderr, "minivmm: %s\n", e.msg);
 		return MINIVMM_EXIT_BAD_INPUT;
 	}
-	do {
+	for (unsigned int resets = 1;; resets++) {
 		ret = machine_run(&mc, &r, &e);
-	} while (!ret && r.reset && c->reboot);
+		if (ret || !r.reset || !c->reboot)
+			break;
+		if (c->verbose)
+			fprintf(stderr, "minivmm: rebooting the guest (reset %u)\n", resets);
+	}
 	boot_images_close(&bi);
 	if (ret) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);

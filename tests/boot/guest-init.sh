@@ -3,7 +3,9 @@
 # /init of the guest test initrd (assets/<arch>/initrd.cpio.gz), run by busybox sh as PID 1.
 # It proves the guest reached userspace, then does what `minivmm.action=` on the kernel
 # command line asks, so one initrd serves every boot test:
-#   poweroff (default) | reboot | panic | cpus | shell | script
+#   poweroff (default) | reboot | panic | cpus | shell | script | exit:N | hang
+# It also writes "boot complete" to minivmm's debug port 0x502 (harmless elsewhere), so
+# `minivmm -v` and the benchmarks can time the boot to userspace.
 # Markers go to the console (stdout is /dev/console) and to /dev/kmsg: the kmsg copy is
 # printed by the kernel's own console driver, which still works when a young VMM's UART
 # interrupts do not (it is hidden under `quiet`).
@@ -18,6 +20,13 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
 say MINIVMM-INIT-OK
+
+# One byte to an I/O port (tests/guest/portio.c: the kernel has no /dev/port).
+outb() {
+	/bin/portio outb "$2" "$1" 2>/dev/null
+}
+
+outb 123 0x502
 
 action=poweroff
 # Dotted parameters never reach init's argv or environment; read them from /proc/cmdline
@@ -38,6 +47,14 @@ cpus)
 	poweroff -f
 	;;
 shell) setsid -c sh ;;
+hang)
+	# Stays up until the VMM stops it (signals, --timeout).
+	while :; do sleep 3600; done
+	;;
+exit:*)
+	# minivmm's debug port: the byte written becomes minivmm's exit code.
+	outb "${action#exit:}" 0x501
+	;;
 script)
 	if [ -f /minivmm-script ]; then
 		sh /minivmm-script
