@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -88,11 +89,23 @@ static void report(const struct vmm_config *c, const struct machine_result *r, u
 	        (unsigned long long)r->vcpu_exits, (vm_now_ns() - start_ns) / 1e6);
 }
 
+/* Bad input (the image, --mem) is the user's to fix: 1. KVM and the host's failures: 3. */
+static int exit_code_for_failure(const struct machine_result *r, const struct err *e)
+{
+	if (e->errnum == ENOMEM)
+		return MINIVMM_EXIT_INTERNAL;
+	if (r->failed_step == MACHINE_STEP_LOAD ||
+	    (r->failed_step == MACHINE_STEP_MEMORY && e->errnum == EINVAL))
+		return MINIVMM_EXIT_BAD_INPUT;
+	return MINIVMM_EXIT_INTERNAL;
+}
+
 int boot_run(const struct vmm_config *c, uint64_t start_ns)
 {
 	struct boot_images bi;
 	struct linux_load_arg arg = { .cfg = c, .images = &bi };
 	struct machine_config mc = {
+		.kvm_path = getenv("MINIVMM_KVM_DEVICE"), /* tests point it at missing devices */
 		.mem_size = c->mem_size,
 		.nr_vcpus = 1,
 		.verbose = c->verbose,
@@ -103,10 +116,16 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		.load = load_linux,
 		.load_arg = &arg,
 	};
+	struct x86_mem_layout layout;
 	struct machine_result r;
 	struct err e = { 0 };
 	int ret;
 
+	/* Bad input is reported before KVM is touched. */
+	if (x86_mem_layout_init(&layout, c->mem_size, &e)) {
+		fprintf(stderr, "minivmm: --mem: %s\n", e.msg);
+		return MINIVMM_EXIT_BAD_INPUT;
+	}
 	if (boot_images_open(&bi, c, &e)) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
 		return MINIVMM_EXIT_BAD_INPUT;
@@ -121,8 +140,7 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 	boot_images_close(&bi);
 	if (ret) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
-		return e.errnum == EINVAL && !strstr(e.msg, "KVM") ? MINIVMM_EXIT_BAD_INPUT
-		                                                   : MINIVMM_EXIT_INTERNAL;
+		return exit_code_for_failure(&r, &e);
 	}
 	report(c, &r, start_ns);
 	return r.exit_code;

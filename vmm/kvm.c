@@ -55,6 +55,11 @@ int kvm_dev_open(struct kvm_dev *k, const char *path, const struct kvm_required_
 	if (k->fd < 0)
 		return open_error(path, errno, e);
 	api = ioctl(k->fd, KVM_GET_API_VERSION, 0);
+	if (api < 0) {
+		err_set(e, errno, "%s: not a KVM device (KVM_GET_API_VERSION: %s)", path,
+		        strerror(errno));
+		goto fail;
+	}
 	if (api != KVM_API_VERSION) {
 		err_set(e, EINVAL, "%s: KVM API version %d, minivmm needs %d", path, api,
 		        KVM_API_VERSION);

@@ -167,14 +167,46 @@ static void collect_result(struct vm *vm, const struct machine_config *mc,
 		res->vcpu_exits += vm->vcpus[i].exits;
 }
 
-int machine_run(const struct machine_config *mc, struct machine_result *res, struct err *e)
+/* Every step after the VM exists; res->failed_step names the one that failed. */
+static int build_and_run(struct vm *vm, const struct machine_config *mc, struct machine_result *res,
+                         struct err *e)
 {
 	struct mem_range ram[IMPORTER_MAX_RAM_RANGES];
 	unsigned int nr_ram = 0;
+	int ret;
+
+	res->failed_step = MACHINE_STEP_MEMORY;
+	ret = build_memory(vm, mc, ram, &nr_ram, e);
+	if (ret)
+		return ret;
+	res->failed_step = MACHINE_STEP_VCPUS;
+	ret = build_vcpus(vm, mc->nr_vcpus ? mc->nr_vcpus : 1, e);
+	if (ret)
+		return ret;
+	res->failed_step = MACHINE_STEP_DEVICES;
+	ret = arch_add_devices(vm, mc->console_out_fd, e);
+	if (!ret && mc->add_devices)
+		ret = mc->add_devices(vm, mc->devices_arg, e);
+	if (ret)
+		return ret;
+	res->failed_step = MACHINE_STEP_LOAD;
+	ret = load_guest(vm, mc, ram, nr_ram, e);
+	if (ret)
+		return ret;
+	res->failed_step = MACHINE_STEP_RUN;
+	ret = run_vm(vm, mc, e);
+	if (!ret)
+		collect_result(vm, mc, res);
+	return ret;
+}
+
+int machine_run(const struct machine_config *mc, struct machine_result *res, struct err *e)
+{
 	struct kvm_dev kvm;
 	struct vm *vm;
 	int ret;
 
+	res->failed_step = MACHINE_STEP_KVM;
 	ret = kvm_dev_open(&kvm, mc->kvm_path ? mc->kvm_path : KVM_DEV_PATH, arch_required_caps,
 	                   arch_nr_required_caps, e);
 	if (ret)
@@ -186,19 +218,7 @@ int machine_run(const struct machine_config *mc, struct machine_result *res, str
 	}
 	ret = vm_create(vm, &kvm, mc->start_ns, mc->verbose, e);
 	if (!ret)
-		ret = build_memory(vm, mc, ram, &nr_ram, e);
-	if (!ret)
-		ret = build_vcpus(vm, mc->nr_vcpus ? mc->nr_vcpus : 1, e);
-	if (!ret)
-		ret = arch_add_devices(vm, mc->console_out_fd, e);
-	if (!ret && mc->add_devices)
-		ret = mc->add_devices(vm, mc->devices_arg, e);
-	if (!ret)
-		ret = load_guest(vm, mc, ram, nr_ram, e);
-	if (!ret)
-		ret = run_vm(vm, mc, e);
-	if (!ret)
-		collect_result(vm, mc, res);
+		ret = build_and_run(vm, mc, res, e);
 	arch_remove_devices(vm);
 	vm_destroy(vm);
 	free(vm);

@@ -36,7 +36,18 @@ struct machine_config {
 	void *devices_arg;
 };
 
+/* The builder step that failed, when machine_run() returns an error. */
+enum machine_step {
+	MACHINE_STEP_KVM,     /* opening /dev/kvm, creating the VM */
+	MACHINE_STEP_MEMORY,  /* guest RAM and memslots */
+	MACHINE_STEP_VCPUS,   /* vCPUs, CPUID, MSRs */
+	MACHINE_STEP_DEVICES, /* device models */
+	MACHINE_STEP_LOAD,    /* the guest image through the importer, registers */
+	MACHINE_STEP_RUN,     /* starting the vCPU threads */
+};
+
 struct machine_result {
+	enum machine_step failed_step; /* valid when machine_run() fails */
 	int exit_code;
 	bool reset;                /* the guest asked for a reset */
 	char reason[256];          /* why it stopped */

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # minivmm's command line, end to end: --dump-layout on Debian's real kernels,
 # and every kind of bad input giving one error line and a documented exit code.
-# usage: test_cli.sh MINIVMM ASSETS_DIR
+# usage: test_cli.sh MINIVMM ASSETS_DIR ECHO_GUEST_ELF
 set -uo pipefail
 
 minivmm=$1
 assets=$2
+guest=$3
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -86,6 +87,38 @@ check_bad_input() {
 		--dump-layout --kernel "$assets/bzImage" --boot pvh
 }
 
+# KVM that is missing, not KVM, or not ours: exit 3 and one line naming the device.
+check_kvm_errors() {
+	MINIVMM_KVM_DEVICE=$tmp/nokvm expect_error 3 \
+		"$tmp/nokvm: no such device: KVM is not available" --kernel "$guest"
+	MINIVMM_KVM_DEVICE=/dev/null expect_error 3 \
+		"/dev/null: not a KVM device (KVM_GET_API_VERSION: Inappropriate ioctl for device)" \
+		--kernel "$guest"
+	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && [ -e /dev/kvm ] &&
+		! setpriv --reuid=65534 --regid=65534 --clear-groups test -r /dev/kvm; then
+		cp "$minivmm" "$guest" "$tmp/" && chmod 755 "$tmp" "$tmp/$(basename "$minivmm")"
+		chmod 644 "$tmp/$(basename "$guest")"
+		minivmm="setpriv --reuid=65534 --regid=65534 --clear-groups $tmp/$(basename "$minivmm")" \
+			expect_error_as_nobody
+	else
+		echo "NOTE: the /dev/kvm permission check needs root, setpriv and a /dev/kvm that"
+		echo "      user nobody cannot open; not checked here"
+	fi
+	MINIVMM_KVM_DEVICE=$tmp/nokvm expect_error 1 "--mem: memory size 3145728 bytes is not" \
+		--kernel "$guest" --mem 3M
+}
+
+expect_error_as_nobody() {
+	local rc
+	$minivmm --kernel "$tmp/$(basename "$guest")" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 3 ] && grep -qF "/dev/kvm: permission denied: add your user to the 'kvm' group" "$tmp/err"; then
+		echo "ok: /dev/kvm permission denied"
+	else
+		fail "as nobody: exit $rc, $(cat "$tmp/err")"
+	fi
+}
+
 # dump KERNEL [ARGS...]: run --dump-layout into $tmp/dump, which must succeed.
 dump() {
 	local kernel=$1
@@ -142,6 +175,7 @@ for f in vmlinux bzImage initrd.cpio.gz; do
 done
 check_help
 check_bad_input
+check_kvm_errors
 check_vmlinux_dumps
 check_bzimage_dump
 if [ "$fails" -ne 0 ]; then
