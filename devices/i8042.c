@@ -35,11 +35,23 @@ void i8042_init(struct i8042 *k, struct platform *p)
 	k->ctrl = CTRL_KBD_INT | CTRL_SYS | CTRL_AUX_DIS;
 }
 
+/* IRQ 1 follows "output buffer full and keyboard interrupts enabled", as a level. */
+static void update_irq(struct i8042 *k)
+{
+	int level = k->outbuf_full && (k->ctrl & CTRL_KBD_INT);
+
+	if (level != k->irq_level) {
+		k->irq_level = level;
+		platform_set_irq(k->platform, I8042_KBD_IRQ, level);
+	}
+}
+
 static void put_output(struct i8042 *k, uint8_t v)
 {
 	k->outbuf = v;
 	k->outbuf_full = true;
 	k->status |= STATUS_OBF;
+	update_irq(k);
 }
 
 static void i8042_command(struct i8042 *k, uint8_t cmd)
@@ -61,7 +73,7 @@ static void i8042_command(struct i8042 *k, uint8_t cmd)
 		put_output(k, 0x00);
 		break;
 	case CMD_READ_OUTP:
-		put_output(k, 0x01); /* A20 gate and reset line inactive */
+		put_output(k, 0x03); /* reset line inactive (bit 0), A20 enabled (bit 1) */
 		break;
 	case CMD_KBD_DISABLE:
 		k->ctrl |= 0x10;
@@ -89,6 +101,7 @@ static void i8042_data_write(struct i8042 *k, uint8_t v)
 	switch (k->pending_write) {
 	case CMD_WRITE_CTRL:
 		k->ctrl = v;
+		update_irq(k);
 		break;
 	case CMD_WRITE_OUTP:
 		if (!(v & 0x01)) /* output port bit 0 low pulses the reset line */
@@ -110,6 +123,7 @@ static void data_read(void *dev, uint64_t off, uint8_t *data, unsigned int len)
 	data[0] = k->outbuf;
 	k->outbuf_full = false;
 	k->status &= (uint8_t)~STATUS_OBF;
+	update_irq(k);
 }
 
 static void data_write(void *dev, uint64_t off, const uint8_t *data, unsigned int len)

@@ -15,6 +15,7 @@
 
 #define I8042_DATA_PORT 0x60
 #define I8042_CMD_PORT  0x64
+#define I8042_KBD_IRQ   1
 
 struct i8042 {
 	struct platform *platform;
@@ -23,6 +24,7 @@ struct i8042 {
 	uint8_t outbuf;
 	bool outbuf_full;
 	uint8_t pending_write; /* command whose data byte comes next on port 0x60 */
+	int irq_level;         /* IRQ 1: high while a byte waits and the command byte allows */
 };
 
 void i8042_init(struct i8042 *k, struct platform *p);

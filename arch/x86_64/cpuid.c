@@ -29,6 +29,8 @@ static void adjust_leaf1(struct kvm_cpuid_entry2 *e, const struct x86_cpuid_conf
 	e->ecx &= ~LEAF1_ECX_PDCM;
 	if (c->tsc_deadline)
 		e->ecx |= LEAF1_ECX_TSC_DEADLINE;
+	else
+		e->ecx &= ~LEAF1_ECX_TSC_DEADLINE;
 	if (c->nr_vcpus > 1)
 		e->edx |= LEAF1_EDX_HTT;
 	else

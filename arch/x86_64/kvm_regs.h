@@ -13,7 +13,8 @@
 
 #include "loader/importer.h"
 
-#define X86_MAX_IMPORTED_MSRS 16
+/* PAT, MTRR_DEF_TYPE, 5 PHYS_BASE/MASK pairs, 6 fixed-range MTRRs. */
+#define X86_MAX_IMPORTED_MSRS 18
 
 /* An x86defs SegmentAttributes value as a kvm_segment. */
 void x86_segment_to_kvm(const struct x86_segment_reg *s, struct kvm_segment *out);
