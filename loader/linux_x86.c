@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/x86_64/acpi.h"
 #include "arch/x86_64/boot_regs.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/pvh.h"
@@ -196,6 +197,25 @@ out:
 	return ret;
 }
 
+/* Each table on its own pages, tagged by name, so --dump-layout lists them. */
+static int import_acpi(struct importer *imp, const struct acpi_tables *acpi,
+                       struct linux_x86_info *out, struct err *e)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ACPI_NR_TABLES; i++) {
+		const struct acpi_table *t = &acpi->t[i];
+
+		ret = importer_import_pages(imp, t->gpa >> PAGE_SHIFT, pages_for(t->len), t->tag,
+		                            BPA_EXCLUSIVE, t->data, t->len, e);
+		if (ret)
+			return ret;
+	}
+	out->rsdp_gpa = acpi->t[ACPI_RSDP].gpa;
+	return 0;
+}
+
 static int import_zero_page(struct importer *imp, const struct kernel_placement *kp,
                             const struct x86_e820_entry *e820, unsigned int nr,
                             struct linux_x86_info *out, struct err *e)
@@ -217,6 +237,7 @@ static int import_zero_page(struct importer *imp, const struct kernel_placement 
 		zc.code32_start = out->kernel_start;
 	}
 	x86_zero_page_build(bp, &zc);
+	bp->acpi_rsdp_addr = out->rsdp_gpa;
 	ret = importer_import_pages(imp, X86_ZERO_PAGE_GPA >> PAGE_SHIFT, 1, "linux-zeropage",
 	                            BPA_EXCLUSIVE, bp, sizeof(*bp), e);
 	free(bp);
@@ -241,6 +262,7 @@ static int import_pvh(struct importer *imp, const struct x86_e820_entry *e820, u
 
 	if (!page)
 		return err_set(e, ENOMEM, "PVH start info: out of memory");
+	pc.rsdp_gpa = out->rsdp_gpa;
 	x86_pvh_build_start_info(page, &pc);
 	ret = importer_import_pages(imp, X86_PVH_START_INFO_GPA >> PAGE_SHIFT, 1, "pvh-start-info",
 	                            BPA_EXCLUSIVE, page, PAGE_SIZE, e);
@@ -272,6 +294,8 @@ int linux_x86_load(struct importer *imp, const struct linux_x86_config *cfg,
 		ret = place_initrd(imp, cfg, out, e);
 	if (!ret)
 		ret = import_cmdline(imp, cfg, kp.cmdline_capacity, out, e);
+	if (!ret && cfg->acpi)
+		ret = import_acpi(imp, cfg->acpi, out, e);
 	if (!ret)
 		ret = x86_mem_layout_e820(cfg->layout, e820, ARRAY_SIZE(e820), &nr_e820, e);
 	if (ret)

@@ -21,12 +21,15 @@ enum x86_boot_protocol {
 /* initrd_addr_max assumed for an ELF vmlinux, which has no setup header. */
 #define LINUX_X86_ELF_INITRD_ADDR_MAX 0x7fffffffULL
 
+struct acpi_tables;
+
 struct linux_x86_config {
 	const struct image_file *kernel;
 	const struct image_file *initrd; /* NULL: no initrd */
 	const char *cmdline;             /* NULL: empty */
 	enum x86_boot_protocol protocol;
 	const struct x86_mem_layout *layout;
+	const struct acpi_tables *acpi; /* NULL: no ACPI tables */
 };
 
 struct linux_x86_info {
@@ -42,6 +45,7 @@ struct linux_x86_info {
 	gpa_t cmdline_gpa;
 	size_t cmdline_len, cmdline_limit; /* limit excludes the NUL */
 	gpa_t boot_params_gpa;             /* zero page or start_info */
+	gpa_t rsdp_gpa;                    /* 0 without ACPI */
 };
 
 const char *x86_boot_protocol_str(enum x86_boot_protocol p);

@@ -28,7 +28,8 @@ recipe_files=("$here/fetch-assets.sh" "$boot_dir/kimage.py" "$boot_dir/mkcpio.py
 
 # Applets the guest /init uses, plus a few for poking around with minivmm.action=shell.
 guest_applets=(sh cat mount umount poweroff reboot nproc setsid sleep
-	ls dmesg ps grep head tail uname free mkdir rm cp mv ln dd hexdump)
+	ls dmesg ps grep head tail uname free mkdir rm cp mv ln dd hexdump insmod sed
+	sync cmp md5sum sha256sum blockdev)
 
 log() { echo "fetch-assets: $*" >&2; }
 die() {
@@ -40,6 +41,10 @@ usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 	exit "${1:-0}"
 }
+
+# Modules the guest initrd loads (all =m in Debian's cloud kernels): the pvpanic driver for
+# the ACPI QEMU0001 panic device, and virtio-mmio + virtio-blk for disks.
+guest_modules=(pvpanic-mmio virtio_mmio virtio_blk)
 
 # Per-architecture settings; arm64 slots in here (raw Image, KVM built in, :arm64 packages).
 arch_setup() {
@@ -199,6 +204,10 @@ build_kernel_assets() {
 		: >"$stage/modules/$top_mod.order"
 		install_module "$top_mod" "$tmp/lib/modules" "$stage/modules/$top_mod.order"
 	done
+	: >"$stage/modules/guest.order"
+	for top_mod in "${guest_modules[@]}"; do
+		install_module "$top_mod" "$tmp/lib/modules" "$stage/modules/guest.order"
+	done
 	rm -rf "$tmp"
 }
 
@@ -215,7 +224,7 @@ build_portio() {
 }
 
 build_guest_initrd() {
-	local applet
+	local applet module
 	build_portio
 	{
 		printf 'dir /%s 0755\n' proc sys dev tmp
@@ -225,6 +234,12 @@ build_guest_initrd() {
 			echo "slink /bin/$applet busybox 0777"
 		done
 		echo "file /bin/portio $stage/portio 0755"
+		echo "dir /lib 0755"
+		echo "dir /lib/modules 0755"
+		echo "file /lib/modules/guest.order $stage/modules/guest.order 0644"
+		while read -r module; do
+			echo "file /lib/modules/$module $stage/modules/$module 0644"
+		done <"$stage/modules/guest.order"
 		echo "file /init $boot_dir/guest-init.sh 0755"
 	} | python3 "$boot_dir/mkcpio.py" | gzip -9n >"$stage/initrd.cpio.gz"
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "boot.h"
 
+#include "arch/x86_64/acpi.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +42,21 @@ void boot_images_close(struct boot_images *bi)
 int boot_load_linux(struct importer *imp, const struct vmm_config *c, const struct boot_images *bi,
                     const struct x86_mem_layout *layout, struct linux_x86_info *info, struct err *e)
 {
-	const struct linux_x86_config lc = { .kernel = &bi->kernel,
-		                             .initrd = bi->has_initrd ? &bi->initrd : NULL,
-		                             .cmdline = c->cmdline,
-		                             .protocol = c->boot,
-		                             .layout = layout };
+	const struct acpi_config ac = { .nr_vcpus = c->cpus };
+	struct acpi_tables acpi;
+	struct linux_x86_config lc = { .kernel = &bi->kernel,
+		                       .initrd = bi->has_initrd ? &bi->initrd : NULL,
+		                       .cmdline = c->cmdline,
+		                       .protocol = c->boot,
+		                       .layout = layout,
+		                       .acpi = &acpi };
+	int ret = acpi_build(&ac, &acpi, e);
 
-	return linux_x86_load(imp, &lc, info, e);
+	if (ret)
+		return ret;
+	ret = linux_x86_load(imp, &lc, info, e);
+	acpi_tables_free(&acpi);
+	return ret;
 }
 
 struct linux_load_arg {
@@ -107,7 +117,7 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 	struct machine_config mc = {
 		.kvm_path = getenv("MINIVMM_KVM_DEVICE"), /* tests point it at missing devices */
 		.mem_size = c->mem_size,
-		.nr_vcpus = 1,
+		.nr_vcpus = c->cpus,
 		.verbose = c->verbose,
 		.start_ns = start_ns,
 		.timeout_s = c->timeout_s,

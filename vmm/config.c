@@ -20,6 +20,8 @@ enum {
 	OPT_VERSION,
 	OPT_REBOOT,
 	OPT_TIMEOUT,
+	OPT_CPUS,
+	OPT_DUMP_ACPI,
 };
 
 static const struct option options[] = {
@@ -31,6 +33,8 @@ static const struct option options[] = {
 	{ "dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT },
 	{ "reboot", no_argument, NULL, OPT_REBOOT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "dump-acpi", required_argument, NULL, OPT_DUMP_ACPI },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -41,8 +45,9 @@ void config_print_help(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: minivmm --kernel PATH [--initrd PATH] [--cmdline STR] [--mem SIZE]\n"
+	    "usage: minivmm --kernel PATH [--initrd PATH] [--cmdline STR] [--mem SIZE] [--cpus N]\n"
 	    "               [--boot 64bit|pvh] [--timeout SEC] [--reboot] [--dump-layout] [-v]\n"
+	    "       minivmm --dump-acpi DIR [--cpus N]\n"
 	    "\n"
 	    "Boots a Linux kernel directly on KVM: no firmware.\n"
 	    "\n"
@@ -50,12 +55,15 @@ void config_print_help(FILE *out)
 	    "  -i, --initrd PATH   initial ramdisk, placed at the top of RAM below 3 GiB\n"
 	    "  -c, --cmdline STR   guest command line (default: \"%s\")\n"
 	    "  -m, --mem SIZE      guest RAM, a multiple of 2 MiB (default: 512M)\n"
+	    "      --cpus N        vCPUs, 1 to 64 (default: 1), one thread each\n"
 	    "      --boot 64bit    enter the kernel through the 64-bit boot protocol (default)\n"
 	    "      --boot pvh      enter an ELF vmlinux through its PVH entry note\n"
 	    "      --timeout SEC   stop the guest after SEC seconds (exit code 5)\n"
 	    "      --reboot        a guest reset reboots the guest (default: minivmm exits 0)\n"
 	    "      --dump-layout   print every imported range, parameter area and register,\n"
 	    "                      then exit without running (no /dev/kvm needed)\n"
+	    "      --dump-acpi DIR write the ACPI tables the guest would get to DIR/*.dat\n"
+	    "                      (for iasl -d), then exit; --kernel is not needed\n"
 	    "  -v, --verbose       more messages: why the guest stopped, boot-complete time,\n"
 	    "                      unclaimed port and MMIO accesses\n"
 	    "  -h, --help          this text\n"
@@ -66,6 +74,7 @@ void config_print_help(FILE *out)
 	    "  1  usage error or bad input (kernel, initrd, command line, memory size)\n"
 	    "  2  the guest crashed (x86 triple fault)\n"
 	    "  3  KVM missing or failing, or an internal error\n"
+	    "  4  the guest kernel panicked (panic device) or reported a crash\n"
 	    "  5  --timeout expired\n"
 	    "  6  stopped by the user: Ctrl-A x, SIGINT, SIGTERM, SIGHUP\n"
 	    "  7  the guest halted a vCPU for good (HLT exit)\n"
@@ -97,6 +106,16 @@ static int parse_timeout(struct vmm_config *c, const char *v, struct err *e)
 	return 0;
 }
 
+static int parse_cpus(struct vmm_config *c, const char *v, struct err *e)
+{
+	uint64_t n;
+
+	if (parse_u64(v, &n, e) || n < 1 || n > CONFIG_MAX_CPUS)
+		return err_set(e, EINVAL, "--cpus %s: expected 1 to %d", v, CONFIG_MAX_CPUS);
+	c->cpus = (unsigned int)n;
+	return 0;
+}
+
 static int parse_one(struct vmm_config *c, int opt, const char *arg, struct err *e)
 {
 	switch (opt) {
@@ -123,6 +142,11 @@ static int parse_one(struct vmm_config *c, int opt, const char *arg, struct err 
 		return 0;
 	case OPT_TIMEOUT:
 		return parse_timeout(c, arg, e);
+	case OPT_CPUS:
+		return parse_cpus(c, arg, e);
+	case OPT_DUMP_ACPI:
+		c->dump_acpi = arg;
+		return 0;
 	case OPT_VERBOSE:
 		c->verbose++;
 		return 0;
@@ -151,6 +175,7 @@ int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 
 	memset(c, 0, sizeof(*c));
 	c->mem_size = CONFIG_DEFAULT_MEM;
+	c->cpus = 1;
 	c->cmdline = CONFIG_DEFAULT_CMDLINE;
 	c->boot = X86_BOOT_64BIT;
 	optind = 0; /* 0, not 1: also forgets a position inside an earlier bundle */
@@ -164,7 +189,7 @@ int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 	}
 	if (optind < argc)
 		return err_set(e, EINVAL, "unexpected argument '%s' (see --help)", argv[optind]);
-	if (!c->help && !c->version && !c->kernel)
+	if (!c->help && !c->version && !c->dump_acpi && !c->kernel)
 		return err_set(e, EINVAL, "--kernel is required (see --help)");
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #define MINIVMM_VERSION        "0.1.0"
 #define CONFIG_DEFAULT_MEM     (512ULL << 20)
+#define CONFIG_MAX_CPUS        64
 #define CONFIG_DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
 
 struct vmm_config {
@@ -19,10 +20,12 @@ struct vmm_config {
 	const char *initrd;  /* NULL: none */
 	const char *cmdline; /* the whole guest command line */
 	uint64_t mem_size;
+	unsigned int cpus;
 	enum x86_boot_protocol boot;
 	bool dump_layout;
-	bool reboot;      /* a guest reset reboots the guest instead of ending minivmm */
-	double timeout_s; /* 0: no limit */
+	const char *dump_acpi; /* directory for the ACPI tables, or NULL */
+	bool reboot;           /* a guest reset reboots the guest instead of ending minivmm */
+	double timeout_s;      /* 0: no limit */
 	bool help;
 	bool version;
 	int verbose;

@@ -2,7 +2,9 @@
 #include "dump_layout.h"
 
 #include <errno.h>
+#include <string.h>
 
+#include "arch/x86_64/acpi.h"
 #include "arch/x86_64/bootparam.h"
 #include "loader/importer_dump.h"
 #include "loader/importer_record.h"
@@ -91,4 +93,32 @@ out:
 	importer_destroy(&ri.base);
 	boot_images_close(&bi);
 	return rc;
+}
+
+int dump_acpi_run(const struct vmm_config *c, const char *dir)
+{
+	static const char *const names[ACPI_NR_TABLES] = { "rsdp", "xsdt", "facp", "apic", "dsdt" };
+	const struct acpi_config ac = { .nr_vcpus = c->cpus };
+	struct acpi_tables t;
+	char path[4096];
+	struct err e = { 0 };
+	unsigned int i;
+	FILE *f;
+
+	if (acpi_build(&ac, &t, &e)) {
+		fprintf(stderr, "minivmm: %s\n", e.msg);
+		return MINIVMM_EXIT_INTERNAL;
+	}
+	for (i = 0; i < ACPI_NR_TABLES; i++) {
+		snprintf(path, sizeof(path), "%s/%s.dat", dir, names[i]);
+		f = fopen(path, "wb");
+		if (!f || fwrite(t.t[i].data, 1, t.t[i].len, f) != t.t[i].len || fclose(f)) {
+			fprintf(stderr, "minivmm: --dump-acpi: cannot write %s: %s\n", path,
+			        strerror(errno));
+			acpi_tables_free(&t);
+			return MINIVMM_EXIT_BAD_INPUT;
+		}
+	}
+	acpi_tables_free(&t);
+	return MINIVMM_EXIT_OK;
 }

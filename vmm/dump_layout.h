@@ -10,4 +10,7 @@
 /* Returns a MINIVMM_EXIT_* code; errors go to stderr as one line. */
 int dump_layout_run(const struct vmm_config *c, FILE *out);
 
+/* --dump-acpi: the guest's ACPI tables as files DIR/<signature>.dat. */
+int dump_acpi_run(const struct vmm_config *c, const char *dir);
+
 #endif

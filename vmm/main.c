@@ -29,6 +29,8 @@ int main(int argc, char **argv)
 		printf("minivmm %s\n", MINIVMM_VERSION);
 		return MINIVMM_EXIT_OK;
 	}
+	if (cfg.dump_acpi)
+		return dump_acpi_run(&cfg, cfg.dump_acpi);
 	if (cfg.dump_layout)
 		return dump_layout_run(&cfg, stdout);
 	return boot_run(&cfg, start_ns);

@@ -8,12 +8,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/layout.h"
 #include "arch/x86_64/mem_layout.h"
+#include "devices/acpi_pm.h"
 #include "devices/cmos.h"
 #include "devices/i8042.h"
 #include "devices/legacy_ports.h"
+#include "devices/pvpanic.h"
 #include "devices/serial.h"
 #include "vmm/arch.h"
+#include "vmm/exit_codes.h"
 #include "vmm/vm.h"
 
 struct x86_devices {
@@ -22,6 +27,8 @@ struct x86_devices {
 	struct cmos cmos;
 	struct pci_stub pci;
 	struct debug_port debug;
+	struct acpi_pm pm;
+	struct pvpanic pvpanic;
 };
 
 int arch_mem_ranges(uint64_t mem_size, struct mem_range *out, unsigned int *n, struct err *e)
@@ -38,10 +45,40 @@ int arch_mem_ranges(uint64_t mem_size, struct mem_range *out, unsigned int *n, s
 	return 0;
 }
 
+static int register_ports(struct vm *vm, struct x86_devices *d, struct err *e)
+{
+	const struct {
+		uint16_t base, count;
+		const char *name;
+		const struct bus_device_ops *ops;
+		void *dev;
+	} ports[] = {
+		{ SERIAL_COM1_BASE, SERIAL_NR_PORTS, "COM1", &serial_bus_ops, &d->com1 },
+		{ I8042_DATA_PORT, 1, "i8042 data", &i8042_data_ops, &d->i8042 },
+		{ I8042_CMD_PORT, 1, "i8042 command", &i8042_cmd_ops, &d->i8042 },
+		{ CMOS_PORT_BASE, CMOS_NR_PORTS, "CMOS", &cmos_bus_ops, &d->cmos },
+		{ PCI_CONFIG_PORT, PCI_CONFIG_NR, "PCI config", &pci_stub_ops, &d->pci },
+		{ POST_PORT, 1, "POST", &post_port_ops, NULL },
+		{ DEBUG_EXIT_PORT, DEBUG_NR_PORTS, "minivmm debug", &debug_port_ops, &d->debug },
+		{ X86_ACPI_PM_PORT, ACPI_PM_NR_PORTS, "ACPI sleep", &acpi_pm_ops, &d->pm },
+		{ X86_ACPI_RESET_PORT, 1, "ACPI reset", &acpi_reset_ops, &d->pm },
+		{ X86_PVPANIC_PORT, 1, "panic device", &pvpanic_ops, &d->pvpanic },
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ports); i++) {
+		ret = bus_register(&vm->pio, ports[i].base, ports[i].count, ports[i].name,
+		                   ports[i].ops, ports[i].dev, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int arch_add_devices(struct vm *vm, int console_out_fd, struct err *e)
 {
 	struct x86_devices *d = calloc(1, sizeof(*d));
-	int ret;
 
 	if (!d)
 		return err_set(e, ENOMEM, "devices: out of memory");
@@ -52,26 +89,12 @@ int arch_add_devices(struct vm *vm, int console_out_fd, struct err *e)
 	i8042_init(&d->i8042, &vm->platform);
 	cmos_init(&d->cmos);
 	d->debug.platform = &vm->platform;
-	ret = bus_register(&vm->pio, SERIAL_COM1_BASE, SERIAL_NR_PORTS, "COM1", &serial_bus_ops,
-	                   &d->com1, e);
-	if (!ret)
-		ret = bus_register(&vm->pio, I8042_DATA_PORT, 1, "i8042 data", &i8042_data_ops,
-		                   &d->i8042, e);
-	if (!ret)
-		ret = bus_register(&vm->pio, I8042_CMD_PORT, 1, "i8042 command", &i8042_cmd_ops,
-		                   &d->i8042, e);
-	if (!ret)
-		ret = bus_register(&vm->pio, CMOS_PORT_BASE, CMOS_NR_PORTS, "CMOS", &cmos_bus_ops,
-		                   &d->cmos, e);
-	if (!ret)
-		ret = bus_register(&vm->pio, PCI_CONFIG_PORT, PCI_CONFIG_NR, "PCI config",
-		                   &pci_stub_ops, &d->pci, e);
-	if (!ret)
-		ret = bus_register(&vm->pio, POST_PORT, 1, "POST", &post_port_ops, NULL, e);
-	if (!ret)
-		ret = bus_register(&vm->pio, DEBUG_EXIT_PORT, DEBUG_NR_PORTS, "minivmm debug",
-		                   &debug_port_ops, &d->debug, e);
-	return ret;
+	d->pm = (struct acpi_pm){ .platform = &vm->platform,
+		                  .s5_type = ACPI_SLEEP_TYPE_S5,
+		                  .reset_value = ACPI_RESET_VALUE };
+	d->pvpanic = (struct pvpanic){ .platform = &vm->platform,
+		                       .panic_exit_code = MINIVMM_EXIT_GUEST_PANIC };
+	return register_ports(vm, d, e);
 }
 
 void arch_remove_devices(struct vm *vm)

@@ -10,6 +10,7 @@
  *                | PVH memory map                     (1 page, PVH entry)
  *   0x0000_a000  boot stack                           (1 page, RSP = 0xb000)
  *   0x0009_fc00  EBDA .. 1 MiB: reserved in the E820 map
+ *   0x000e_0000  ACPI: RSDP, then XSDT, FADT, MADT, DSDT, one page each
  *   0x0010_0000  bzImage protected-mode kernel (code32_start)
  *   p_paddr      ELF vmlinux segments (16 MiB for Linux)
  *   top of RAM below the MMIO hole: initrd
@@ -32,6 +33,12 @@
 #define X86_BOOT_STACK_TOP     0xb000ULL
 
 #define X86_EBDA_START     0x9fc00ULL
+#define X86_ACPI_RSDP_GPA  0xe0000ULL /* in the range Linux scans for "RSD PTR " */
+#define X86_ACPI_XSDT_GPA  0xe1000ULL
+#define X86_ACPI_FADT_GPA  0xe2000ULL
+#define X86_ACPI_MADT_GPA  0xe3000ULL
+#define X86_ACPI_DSDT_GPA  0xe4000ULL /* up to the end of the BIOS area */
+#define X86_ACPI_END       0x100000ULL
 #define X86_HIGH_MEM_START 0x100000ULL /* 1 MiB */
 
 #define X86_MMIO_HOLE_START 0xc0000000ULL /* 3 GiB */
@@ -40,6 +47,11 @@
 /* KVM's private pages on Intel: 3 TSS pages and the identity-map page, in the hole. */
 #define X86_KVM_IDENTITY_MAP_GPA 0xfffbc000ULL
 #define X86_KVM_TSS_GPA          0xfffbd000ULL
+
+/* Port-I/O devices the ACPI tables announce. */
+#define X86_ACPI_PM_PORT    0x600 /* +0 sleep control, +1 sleep status (FADT) */
+#define X86_ACPI_RESET_PORT 0x604 /* FADT reset register */
+#define X86_PVPANIC_PORT    0x505 /* QEMU0001 panic device, QEMU's port */
 
 #define X86_IOAPIC_GPA 0xfec00000ULL
 #define X86_LAPIC_GPA  0xfee00000ULL

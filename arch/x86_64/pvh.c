@@ -15,6 +15,7 @@ void x86_pvh_build_start_info(uint8_t *page, const struct x86_pvh_config *c)
 		.version = X86_PVH_START_VERSION,
 		.cmdline_paddr = c->cmdline_gpa,
 		.memmap_paddr = c->memmap_gpa,
+		.rsdp_paddr = c->rsdp_gpa,
 		.memmap_entries = memmap_entries(c),
 	};
 

@@ -15,6 +15,7 @@ struct x86_pvh_config {
 	gpa_t start_info_gpa;
 	gpa_t cmdline_gpa;
 	gpa_t memmap_gpa;
+	gpa_t rsdp_gpa;   /* 0: no ACPI */
 	gpa_t initrd_gpa; /* module 0; absent when initrd_size is 0 */
 	uint64_t initrd_size;
 	const struct x86_e820_entry *e820;

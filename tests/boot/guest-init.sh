@@ -3,7 +3,7 @@
 # /init of the guest test initrd (assets/<arch>/initrd.cpio.gz), run by busybox sh as PID 1.
 # It proves the guest reached userspace, then does what `minivmm.action=` on the kernel
 # command line asks, so one initrd serves every boot test:
-#   poweroff (default) | reboot | panic | cpus | shell | script | exit:N | hang
+#   poweroff (default) | reboot | panic | cpus | acpi-check | shell | script | exit:N | hang
 # It also writes "boot complete" to minivmm's debug port 0x502 (harmless elsewhere), so
 # `minivmm -v` and the benchmarks can time the boot to userspace.
 # Markers go to the console (stdout is /dev/console) and to /dev/kmsg: the kmsg copy is
@@ -18,6 +18,13 @@ say() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+
+# Drivers Debian builds as modules (panic device, virtio), dependencies first.
+if [ -f /lib/modules/guest.order ]; then
+	while read -r module; do
+		insmod "/lib/modules/$module" || say "MINIVMM-INIT-INSMOD-FAILED=$module"
+	done </lib/modules/guest.order
+fi
 
 say MINIVMM-INIT-OK
 
@@ -44,6 +51,13 @@ reboot) reboot -f ;;
 panic) echo c >/proc/sysrq-trigger ;;
 cpus)
 	say "MINIVMM-CPUS=$(nproc)"
+	poweroff -f
+	;;
+acpi-check)
+	# Every ACPI complaint the kernel logged about minivmm's tables, then power off.
+	# ACPICA's own words for problems: "ACPI Error", "ACPI BIOS Warning (bug)", ...
+	dmesg | grep -E 'ACPI (BIOS )?(Error|Warning|Exception)' | sed 's/^/MINIVMM-ACPI-PROBLEM: /'
+	say MINIVMM-ACPI-CHECKED
 	poweroff -f
 	;;
 shell) setsid -c sh ;;
