@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Builds the L1 initramfs of the nested-KVM boot harness: busybox, the KVM modules, the test
-# binary as /bin/minivmm, the guest kernel and initrd under /guest/, the scenario list and
-# /init (l1-init.sh).
+# binary as /bin/minivmm, the guest files under /guest/, the scenario list and variables,
+# scenario-runner.sh and /init (l1-init.sh).
 #
-# Usage: tests/boot/build-l1.sh --binary FILE --scenarios FILE -o OUT
-#            [--assets DIR] [--compress none|gzip|lz4|zstd] [--add HOST_PATH:L1_PATH]...
-#   --assets    default assets/x86_64 (made by tests/fetch-assets.sh)
-#   --compress  default none: under TCG, L1 unpacks an uncompressed archive fastest
-#               (see README.md for the measurements)
-#   --add       extra file for later tests, e.g. --add disk.img:/guest/disk.img
+# Usage: tests/boot/build-l1.sh --binary FILE --scenarios FILE -o OUT [options]
+#   --assets DIR          default assets/x86_64 (made by tests/fetch-assets.sh)
+#   --vmlinux PATH        guest ELF vmlinux, in L1 /guest/vmlinux = $VMLINUX
+#                         (default: the assets' vmlinux)
+#   --bzimage PATH        guest bzImage, in L1 /guest/bzImage = $BZIMAGE (default: assets')
+#   --initrd PATH         guest initrd, in L1 /guest/initrd.cpio.gz = $INITRD (default:
+#                         assets'; the kernel recognises the format, whatever the name says)
+#   --cmdline STR         $CMDLINE (default "console=ttyS0 reboot=k panic=-1 quiet")
+#   --minivmm-opts STR    $OPTS (default empty)
+#   --compress METHOD     none (default), gzip, lz4, zstd: under TCG, L1 unpacks an
+#                         uncompressed archive fastest (see README.md for the measurements)
+#   --add HOST_PATH:L1_PATH   extra file for later tests, e.g. --add disk.img:/guest/disk.img
 set -euo pipefail
 
 prog=build-l1
@@ -19,7 +25,9 @@ top=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
 
 usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;/^# shellcheck/d;s/^# \{0,1\}//;p}' "$0"
+	local fd=1
+	[ "${1:-0}" -eq 0 ] || fd=2
+	sed -n '2,/^set -euo/{/^set -euo/d;/^# shellcheck/d;s/^# \{0,1\}//;p}' "$0" >&"$fd"
 	exit "${1:-0}"
 }
 
@@ -29,16 +37,18 @@ l1_spec() {
 	printf 'dir /%s 0755\n' proc sys dev tmp
 	echo "nod /dev/console 0600 c 5 1"
 	echo "file /init $here/l1-init.sh 0755"
+	echo "file /scenario-runner.sh $here/scenario-runner.sh 0755"
 	echo "file /bin/busybox $assets/busybox 0755"
 	echo "slink /bin/sh busybox 0777" # the rest are installed by /init
 	for ko in "$assets"/modules/*.ko "$assets"/modules/*.order; do
 		echo "file /lib/modules/$(basename "$ko") $ko 0644"
 	done
 	echo "file /bin/minivmm $binary 0755"
-	echo "file /scenarios.list $list 0644"
-	for item in "${guest_asset_files[@]}"; do
-		echo "file /guest/$item $assets/$item 0644"
-	done
+	echo "file /scenarios.list $tmp/scenarios.list 0644"
+	echo "file /scenarios.env $tmp/scenarios.env 0644"
+	echo "file /guest/vmlinux $vmlinux 0644"
+	echo "file /guest/bzImage $bzimage 0644"
+	echo "file /guest/initrd.cpio.gz $initrd 0644"
 	for item in "${extra[@]}"; do
 		echo "file ${item#*:} ${item%%:*} 0644"
 	done
@@ -55,12 +65,15 @@ compress_stream() {
 }
 
 main() {
-	local binary="" scenarios="" out="" compress=none item
+	local binary="" scenarios="" out="" compress=none item path
+	local cmdline=$default_guest_cmdline opts=""
 	assets=$top/assets/x86_64
+	vmlinux="" bzimage="" initrd=""
 	extra=()
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--binary | --scenarios | -o | --assets | --compress | --add)
+		--binary | --scenarios | -o | --assets | --compress | --add | --vmlinux | --bzimage | \
+			--initrd | --cmdline | --minivmm-opts)
 			[ $# -ge 2 ] || usage 2
 			case $1 in
 			--binary) binary=$2 ;;
@@ -69,6 +82,11 @@ main() {
 			--assets) assets=$2 ;;
 			--compress) compress=$2 ;;
 			--add) extra+=("$2") ;;
+			--vmlinux) vmlinux=$2 ;;
+			--bzimage) bzimage=$2 ;;
+			--initrd) initrd=$2 ;;
+			--cmdline) cmdline=$2 ;;
+			--minivmm-opts) opts=$2 ;;
 			esac
 			shift
 			;;
@@ -84,7 +102,11 @@ main() {
 	none | gzip | lz4 | zstd) ;;
 	*) die "unknown --compress '$compress' (none, gzip, lz4, zstd)" ;;
 	esac
-	require_assets "$assets"
+	vmlinux=${vmlinux:-$assets/vmlinux}
+	bzimage=${bzimage:-$assets/bzImage}
+	initrd=${initrd:-$assets/initrd.cpio.gz}
+	require_l1_assets "$assets"
+	require_guest_files "$vmlinux" "$bzimage" "$initrd"
 	require_static_binary "$binary"
 	require_file "$scenarios" "scenario file"
 	for item in "${extra[@]}"; do
@@ -93,16 +115,22 @@ main() {
 		*) die "--add wants HOST_PATH:/L1_PATH, got '$item'" ;;
 		esac
 	done
+	# mkcpio.py's spec is whitespace-separated.
+	for path in "$here" "$assets" "$binary" "$vmlinux" "$bzimage" "$initrd" "${extra[@]}"; do
+		case $path in
+		*[[:space:]]*) die "path with white space, which build-l1.sh cannot pack: '$path'" ;;
+		esac
+	done
 
-	local tmp
 	tmp=$(mktemp -d)
-	# shellcheck disable=SC2064 # expand now: $tmp is local
+	# shellcheck disable=SC2064 # expand now: $tmp is global but may change
 	trap "rm -rf '$tmp'" EXIT
-	list=$tmp/scenarios.list
-	python3 "$here/harness.py" l1-list "$scenarios" >"$list"
+	python3 "$here/harness.py" l1-list "$scenarios" >"$tmp/scenarios.list"
+	write_scenario_env "$tmp/scenarios.env" /bin/minivmm /guest/vmlinux /guest/bzImage \
+		/guest/initrd.cpio.gz "$cmdline" "$opts"
 	l1_spec | python3 "$here/mkcpio.py" | compress_stream "$compress" >"$out.tmp"
 	mv "$out.tmp" "$out"
-	log "$out: $(du -h "$out" | cut -f1) ($compress), $(wc -l <"$list") scenarios"
+	log "$out: $(du -h "$out" | cut -f1) ($compress), $(wc -l <"$tmp/scenarios.list") scenarios"
 }
 
 main "$@"

@@ -3,6 +3,12 @@
 
 # Prefix for messages; the sourcing script sets it.
 : "${prog:=boot}"
+# 1 when stdout carries TAP (run.sh --tap): a fatal error then also says "Bail out!" there.
+: "${tap:=0}"
+
+# The base guest command line, $CMDLINE of the scenarios (run.sh --cmdline).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+default_guest_cmdline="console=ttyS0 reboot=k panic=-1 quiet"
 
 log() { echo "$prog: $*" >&2; }
 
@@ -13,21 +19,39 @@ die() {
 		echo "$prog: ERROR: $*"
 		echo "$prog: ************************************************************"
 	} >&2
+	[ "$tap" != 1 ] || echo "Bail out! $prog: $*"
 	exit 1
+}
+
+warn_loudly() {
+	{
+		echo "$prog: ************************************************************"
+		echo "$prog: WARNING: $*"
+		echo "$prog: ************************************************************"
+	} >&2
 }
 
 require_file() {
 	[ -f "$1" ] || die "$2: $1 is missing${3:+ ($3)}"
 }
 
-# The guest assets made by tests/fetch-assets.sh, in the order they are packed.
-guest_asset_files=(bzImage vmlinux initrd.cpio.gz)
-
-require_assets() {
+# What L1 itself needs from tests/fetch-assets.sh: its kernel (the guest's bzImage is the
+# same file unless --bzimage says otherwise), busybox and the KVM modules.
+require_l1_assets() {
 	local dir=$1 f hint="run tests/fetch-assets.sh"
 	[ -d "$dir" ] || die "assets directory $dir is missing ($hint)"
-	for f in "${guest_asset_files[@]}" busybox MANIFEST modules/kvm-amd.order modules/kvm-intel.order; do
+	for f in bzImage busybox MANIFEST modules/kvm-amd.order modules/kvm-intel.order; do
 		require_file "$dir/$f" "asset" "$hint"
+	done
+}
+
+# The guest files of the scenarios: require_guest_files VMLINUX BZIMAGE INITRD
+require_guest_files() {
+	local what=(vmlinux bzImage initrd) i=0 f
+	for f in "$@"; do
+		require_file "$f" "guest ${what[i]} (asset or --${what[i],,})" \
+			"run tests/fetch-assets.sh, or pass another file"
+		i=$((i + 1))
 	done
 }
 
@@ -41,4 +65,24 @@ require_static_binary() {
 	*ELF*"statically linked"* | *ELF*"static-pie linked"*) ;;
 	*) die "test binary $bin is not a static ELF executable ($kind)" ;;
 	esac
+}
+
+# Prints $1 quoted for sh: it's -> 'it'\''s'
+shell_quote() {
+	local q="'\\''"
+	printf "'%s'" "${1//\'/$q}"
+}
+
+# Writes the scenario variables (README.md) to $1 for scenario-runner.sh, which sources it
+# with `set -a`: write_scenario_env FILE MINIVMM VMLINUX BZIMAGE INITRD CMDLINE OPTS
+write_scenario_env() {
+	local file=$1 name
+	shift
+	{
+		echo "# Scenario variables (tests/boot/README.md), written by $prog."
+		for name in MINIVMM VMLINUX BZIMAGE INITRD CMDLINE OPTS; do
+			echo "$name=$(shell_quote "$1")"
+			shift
+		done
+	} >"$file"
 }
