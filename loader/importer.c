@@ -185,6 +185,36 @@ static int import_checked(struct importer *imp, uint64_t page_base, uint64_t pag
 	                       data_len, e);
 }
 
+int importer_import_pages_at(struct importer *imp, uint64_t page_base, uint64_t page_count,
+                             const char *debug_tag, enum boot_page_acceptance acceptance,
+                             uint64_t data_off, const void *data, uint64_t data_len, struct err *e)
+{
+	if (data_off >= PAGE_SIZE)
+		return err_set(e, EINVAL,
+		               "import '%s': data offset 0x%llx is not inside the first page",
+		               debug_tag, (unsigned long long)data_off);
+	return import_checked(imp, page_base, page_count, debug_tag, acceptance, data_off, data,
+	                      data_len, e);
+}
+
+int importer_fill_parameter_area(struct importer *imp, uint32_t index, const void *data, size_t len,
+                                 struct err *e)
+{
+	const struct importer_param_area *a;
+
+	if (index >= imp->nr_areas)
+		return err_set(e, EINVAL, "parameter area %u does not exist (%zu areas)", index,
+		               imp->nr_areas);
+	a = &imp->areas[index];
+	if (len > (uint64_t)a->page_count * PAGE_SIZE)
+		return err_set(e, E2BIG,
+		               "parameter area '%s': %zu bytes of host data exceed its %u pages "
+		               "(ParameterTooLarge)",
+		               a->tag, len, a->page_count);
+	return imp->ops->write(imp, a->page_base << PAGE_SHIFT, (uint64_t)a->page_count * PAGE_SIZE,
+	                       0, data, len, e);
+}
+
 int importer_import_pages(struct importer *imp, uint64_t page_base, uint64_t page_count,
                           const char *debug_tag, enum boot_page_acceptance acceptance,
                           const void *data, size_t data_len, struct err *e)

@@ -368,6 +368,22 @@ int importer_import_bytes(struct importer *imp, gpa_t gpa, uint64_t mem_len, con
 int importer_import_x86_u64(struct importer *imp, enum x86_reg_name name, uint64_t value,
                             struct err *e);
 
+/*
+ * The VMM's side of a parameter area: writes the host's data (len bytes,
+ * zeros after) over the whole area. Fails when the data exceeds the area
+ * (OpenVMM's ParameterTooLarge).
+ */
+int importer_fill_parameter_area(struct importer *imp, uint32_t index, const void *data, size_t len,
+                                 struct err *e);
+
+/*
+ * import_pages with the data starting data_off bytes into the first page,
+ * as every backend write is described; used to replay a recording exactly.
+ */
+int importer_import_pages_at(struct importer *imp, uint64_t page_base, uint64_t page_count,
+                             const char *debug_tag, enum boot_page_acceptance acceptance,
+                             uint64_t data_off, const void *data, uint64_t data_len, struct err *e);
+
 /* Finds the imported range that holds gpa, or NULL. */
 const struct importer_range *importer_find_range(const struct importer *imp, gpa_t gpa);
 /* Finds a register imported earlier, or NULL. */

@@ -7,23 +7,11 @@
 
 #include "lib/crc32.h"
 
-static int record_write(struct importer *imp, uint64_t gpa, uint64_t len, uint64_t data_off,
-                        const void *data, uint64_t data_len, struct err *e)
+static int fill_record(struct record_write *w, uint64_t gpa, uint64_t len, uint64_t data_off,
+                       const void *data, uint64_t data_len, struct err *e)
 {
-	struct record_importer *ri = (struct record_importer *)imp;
-	struct record_write *w;
 	uint32_t crc;
 
-	if (ri->nr_writes == ri->cap_writes) {
-		size_t ncap = ri->cap_writes ? ri->cap_writes * 2 : 32;
-		void *n = realloc(ri->writes, ncap * sizeof(*w));
-
-		if (!n)
-			return err_set(e, ENOMEM, "recording importer: out of memory");
-		ri->writes = n;
-		ri->cap_writes = ncap;
-	}
-	w = &ri->writes[ri->nr_writes];
 	*w = (struct record_write){
 		.gpa = gpa, .len = len, .data_off = data_off, .data_len = data_len
 	};
@@ -38,6 +26,37 @@ static int record_write(struct importer *imp, uint64_t gpa, uint64_t len, uint64
 	crc = crc32_zeros(0, data_off);
 	crc = crc32_update(crc, w->data, data_len);
 	w->crc32 = crc32_zeros(crc, len - data_off - data_len);
+	return 0;
+}
+
+static int record_write(struct importer *imp, uint64_t gpa, uint64_t len, uint64_t data_off,
+                        const void *data, uint64_t data_len, struct err *e)
+{
+	struct record_importer *ri = (struct record_importer *)imp;
+	struct record_write *w;
+	size_t i;
+
+	/* A second write of the same range (a parameter area being filled) replaces the first. */
+	for (i = 0; i < ri->nr_writes; i++) {
+		if (ri->writes[i].gpa == gpa && ri->writes[i].len == len) {
+			free(ri->writes[i].data);
+			ri->writes[i].data = NULL;
+			return fill_record(&ri->writes[i], gpa, len, data_off, data, data_len, e);
+		}
+	}
+
+	if (ri->nr_writes == ri->cap_writes) {
+		size_t ncap = ri->cap_writes ? ri->cap_writes * 2 : 32;
+		void *n = realloc(ri->writes, ncap * sizeof(*w));
+
+		if (!n)
+			return err_set(e, ENOMEM, "recording importer: out of memory");
+		ri->writes = n;
+		ri->cap_writes = ncap;
+	}
+	w = &ri->writes[ri->nr_writes];
+	if (fill_record(w, gpa, len, data_off, data, data_len, e))
+		return -e->errnum;
 	ri->nr_writes++;
 	return 0;
 }
@@ -103,4 +122,9 @@ int record_importer_read(const struct record_importer *ri, gpa_t gpa, void *buf,
 		len -= n;
 	}
 	return 0;
+}
+
+int record_importer_read_cb(void *ctx, gpa_t gpa, void *buf, size_t len, struct err *e)
+{
+	return record_importer_read(ctx, gpa, buf, len, e);
 }

@@ -29,6 +29,9 @@ void record_importer_init(struct record_importer *ri, enum guest_arch arch,
 int record_importer_read(const struct record_importer *ri, gpa_t gpa, void *buf, uint64_t len,
                          struct err *e);
 
+/* record_importer_read() in the shape of a guest-read callback; ctx is the record_importer. */
+int record_importer_read_cb(void *ctx, gpa_t gpa, void *buf, size_t len, struct err *e);
+
 /* The write whose range holds gpa, or NULL. */
 const struct record_write *record_importer_find(const struct record_importer *ri, gpa_t gpa);
 

@@ -197,25 +197,6 @@ out:
 	return ret;
 }
 
-/* Each table on its own pages, tagged by name, so --dump-layout lists them. */
-static int import_acpi(struct importer *imp, const struct acpi_tables *acpi,
-                       struct linux_x86_info *out, struct err *e)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < ACPI_NR_TABLES; i++) {
-		const struct acpi_table *t = &acpi->t[i];
-
-		ret = importer_import_pages(imp, t->gpa >> PAGE_SHIFT, pages_for(t->len), t->tag,
-		                            BPA_EXCLUSIVE, t->data, t->len, e);
-		if (ret)
-			return ret;
-	}
-	out->rsdp_gpa = acpi->t[ACPI_RSDP].gpa;
-	return 0;
-}
-
 static int import_zero_page(struct importer *imp, const struct kernel_placement *kp,
                             const struct x86_e820_entry *e820, unsigned int nr,
                             struct linux_x86_info *out, struct err *e)
@@ -278,6 +259,30 @@ static int import_pvh(struct importer *imp, const struct x86_e820_entry *e820, u
 	return x86_import_boot_state_pvh(imp, out->entry, X86_PVH_START_INFO_GPA, e);
 }
 
+/* Steps 1 and 2: the kernel, then the initrd above everything it will claim. */
+static int load_kernel_and_initrd(struct importer *imp, const struct linux_x86_config *cfg,
+                                  struct kernel_placement *kp, struct linux_x86_info *out,
+                                  struct err *e)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(kp, 0, sizeof(*kp));
+	out->protocol = cfg->protocol;
+	ret = load_kernel(imp, cfg, kp, out, e);
+	if (!ret && cfg->initrd)
+		ret = place_initrd(imp, cfg, out, e);
+	return ret;
+}
+
+int linux_x86_load_kernel_and_initrd(struct importer *imp, const struct linux_x86_config *cfg,
+                                     struct linux_x86_info *out, struct err *e)
+{
+	struct kernel_placement kp;
+
+	return load_kernel_and_initrd(imp, cfg, &kp, out, e);
+}
+
 int linux_x86_load(struct importer *imp, const struct linux_x86_config *cfg,
                    struct linux_x86_info *out, struct err *e)
 {
@@ -286,16 +291,13 @@ int linux_x86_load(struct importer *imp, const struct linux_x86_config *cfg,
 	unsigned int nr_e820;
 	int ret;
 
-	memset(out, 0, sizeof(*out));
-	memset(&kp, 0, sizeof(kp));
-	out->protocol = cfg->protocol;
-	ret = load_kernel(imp, cfg, &kp, out, e);
-	if (!ret && cfg->initrd)
-		ret = place_initrd(imp, cfg, out, e);
+	ret = load_kernel_and_initrd(imp, cfg, &kp, out, e);
 	if (!ret)
 		ret = import_cmdline(imp, cfg, kp.cmdline_capacity, out, e);
-	if (!ret && cfg->acpi)
-		ret = import_acpi(imp, cfg->acpi, out, e);
+	if (!ret && cfg->acpi) {
+		ret = acpi_import(imp, cfg->acpi, e);
+		out->rsdp_gpa = cfg->acpi->t[ACPI_RSDP].gpa;
+	}
 	if (!ret)
 		ret = x86_mem_layout_e820(cfg->layout, e820, ARRAY_SIZE(e820), &nr_e820, e);
 	if (ret)

@@ -53,4 +53,11 @@ const char *x86_boot_protocol_str(enum x86_boot_protocol p);
 int linux_x86_load(struct importer *imp, const struct linux_x86_config *cfg,
                    struct linux_x86_info *out, struct err *e);
 
+/*
+ * Only the kernel and the initrd, no boot structures or registers: a VTL0
+ * kernel whose boot the paravisor will set up (its measured VTL0 config).
+ */
+int linux_x86_load_kernel_and_initrd(struct importer *imp, const struct linux_x86_config *cfg,
+                                     struct linux_x86_info *out, struct err *e);
+
 #endif

@@ -16,7 +16,7 @@ if [ ! -d build-static ]; then
 fi
 ninja -C build-static minivmm >/dev/null
 
-cmdline="console=ttyS0 reboot=k panic=-1 quiet minivmm.action=reboot"
+cmdline="console=ttyS0 reboot=k panic=-1 quiet minivmm.action=poweroff"
 hardware_kvm() {
 	[ -e /dev/kvm ] && [ ! -e /sys/module/kvm_pvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo
 }

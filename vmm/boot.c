@@ -11,6 +11,8 @@
 
 #include "vmm/exit_codes.h"
 #include "vmm/machine.h"
+#include "vmm/mem_importer.h"
+#include "vmm/paravisor_boot.h"
 #include "vmm/vm.h"
 
 int boot_images_open(struct boot_images *bi, const struct vmm_config *c, struct err *e)
@@ -59,30 +61,56 @@ int boot_load_linux(struct importer *imp, const struct vmm_config *c, const stru
 	return ret;
 }
 
-struct linux_load_arg {
+/* The images for one run, opened once and reused across --reboot cycles. */
+struct boot_job {
 	const struct vmm_config *cfg;
-	const struct boot_images *images;
+	struct boot_images linux_images;
+	struct paravisor_images pv_images;
 	int loaded_once;
 };
 
-static int load_linux(struct importer *imp, const struct mem_range *ram, unsigned int nr_ram,
+static void describe_linux(const struct vmm_config *c, const struct linux_x86_info *info)
+{
+	fprintf(stderr, "minivmm: %s %s, %s entry at 0x%llx, initrd %llu bytes at 0x%llx\n",
+	        c->kernel, image_format_str(info->format), x86_boot_protocol_str(info->protocol),
+	        (unsigned long long)info->entry, (unsigned long long)info->initrd_size,
+	        (unsigned long long)info->initrd_gpa);
+}
+
+static void describe_paravisor(const struct paravisor_report *rep)
+{
+	fprintf(stderr,
+	        "minivmm: paravisor: VTL2 [0x%llx, +0x%llx)%s, shim entry 0x%llx, kernel entry "
+	        "0x%llx\n",
+	        (unsigned long long)rep->vtl2_base, (unsigned long long)rep->info.memory_size,
+	        rep->plan.active ? " (relocated)" : "",
+	        (unsigned long long)(rep->info.shim_entry + (uint64_t)rep->plan.offset),
+	        (unsigned long long)(rep->info.kernel_entry + (uint64_t)rep->plan.offset));
+}
+
+static int load_guest(struct importer *imp, const struct mem_range *ram, unsigned int nr_ram,
                       void *arg, struct err *e)
 {
-	struct linux_load_arg *a = arg;
+	struct boot_job *job = arg;
+	const struct vmm_config *c = job->cfg;
 	struct x86_mem_layout layout;
+	struct paravisor_report rep;
 	struct linux_x86_info info;
 	int ret;
 
 	(void)ram;
 	(void)nr_ram;
-	ret = x86_mem_layout_init(&layout, a->cfg->mem_size, e);
+	if (c->pv.enabled) {
+		ret = paravisor_load(imp, c, &job->pv_images, mem_importer_read, imp, &rep, e);
+		if (!ret && c->verbose && !job->loaded_once++)
+			describe_paravisor(&rep);
+		return ret;
+	}
+	ret = x86_mem_layout_init(&layout, c->mem_size, e);
 	if (!ret)
-		ret = boot_load_linux(imp, a->cfg, a->images, &layout, &info, e);
-	if (!ret && a->cfg->verbose && !a->loaded_once++)
-		fprintf(stderr, "minivmm: %s %s, %s entry at 0x%llx, initrd %llu bytes at 0x%llx\n",
-		        a->cfg->kernel, image_format_str(info.format),
-		        x86_boot_protocol_str(info.protocol), (unsigned long long)info.entry,
-		        (unsigned long long)info.initrd_size, (unsigned long long)info.initrd_gpa);
+		ret = boot_load_linux(imp, c, &job->linux_images, &layout, &info, e);
+	if (!ret && c->verbose && !job->loaded_once++)
+		describe_linux(c, &info);
 	return ret;
 }
 
@@ -110,10 +138,24 @@ static int exit_code_for_failure(const struct machine_result *r, const struct er
 	return MINIVMM_EXIT_INTERNAL;
 }
 
+static int open_images(struct boot_job *job, struct err *e)
+{
+	if (job->cfg->pv.enabled)
+		return paravisor_images_open(&job->pv_images, job->cfg, e);
+	return boot_images_open(&job->linux_images, job->cfg, e);
+}
+
+static void close_images(struct boot_job *job)
+{
+	if (job->cfg->pv.enabled)
+		paravisor_images_close(&job->pv_images);
+	else
+		boot_images_close(&job->linux_images);
+}
+
 int boot_run(const struct vmm_config *c, uint64_t start_ns)
 {
-	struct boot_images bi;
-	struct linux_load_arg arg = { .cfg = c, .images = &bi };
+	struct boot_job job = { .cfg = c };
 	struct machine_config mc = {
 		.kvm_path = getenv("MINIVMM_KVM_DEVICE"), /* tests point it at missing devices */
 		.mem_size = c->mem_size,
@@ -123,8 +165,8 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		.timeout_s = c->timeout_s,
 		.console_in_fd = STDIN_FILENO,
 		.console_out_fd = STDOUT_FILENO,
-		.load = load_linux,
-		.load_arg = &arg,
+		.load = load_guest,
+		.load_arg = &job,
 	};
 	struct x86_mem_layout layout;
 	struct machine_result r;
@@ -136,7 +178,7 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		fprintf(stderr, "minivmm: --mem: %s\n", e.msg);
 		return MINIVMM_EXIT_BAD_INPUT;
 	}
-	if (boot_images_open(&bi, c, &e)) {
+	if (open_images(&job, &e)) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
 		return MINIVMM_EXIT_BAD_INPUT;
 	}
@@ -147,7 +189,7 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		if (c->verbose)
 			fprintf(stderr, "minivmm: rebooting the guest (reset %u)\n", resets);
 	}
-	boot_images_close(&bi);
+	close_images(&job);
 	if (ret) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
 		return exit_code_for_failure(&r, &e);

@@ -22,6 +22,15 @@ enum {
 	OPT_TIMEOUT,
 	OPT_CPUS,
 	OPT_DUMP_ACPI,
+	OPT_PARAVISOR = 0x200, /* the paravisor options, parsed by parse_paravisor_option() */
+	OPT_SHIM,
+	OPT_VTL2_MEM,
+	OPT_RELOCATE,
+	OPT_HOST_CMDLINE,
+	OPT_CMDLINE_POLICY,
+	OPT_VTL0_KERNEL,
+	OPT_VTL0_INITRD,
+	OPT_VTL0_CMDLINE,
 };
 
 static const struct option options[] = {
@@ -35,6 +44,15 @@ static const struct option options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "dump-acpi", required_argument, NULL, OPT_DUMP_ACPI },
+	{ "paravisor", no_argument, NULL, OPT_PARAVISOR },
+	{ "shim", required_argument, NULL, OPT_SHIM },
+	{ "vtl2-mem", required_argument, NULL, OPT_VTL2_MEM },
+	{ "relocate", required_argument, NULL, OPT_RELOCATE },
+	{ "host-cmdline", required_argument, NULL, OPT_HOST_CMDLINE },
+	{ "cmdline-policy", required_argument, NULL, OPT_CMDLINE_POLICY },
+	{ "vtl0-kernel", required_argument, NULL, OPT_VTL0_KERNEL },
+	{ "vtl0-initrd", required_argument, NULL, OPT_VTL0_INITRD },
+	{ "vtl0-cmdline", required_argument, NULL, OPT_VTL0_CMDLINE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -69,6 +87,17 @@ void config_print_help(FILE *out)
 	    "  -h, --help          this text\n"
 	    "      --version       print the version\n"
 	    "\n"
+	    "paravisor (the OpenHCL layout, booted through a boot shim):\n"
+	    "      --paravisor     load --kernel (an ELF vmlinux) as the VTL2 kernel\n"
+	    "      --shim PATH     the boot shim ELF (default: minivmm's own, built in)\n"
+	    "      --vtl2-mem SIZE the VTL2 memory range (default: 256M), at 128 MiB\n"
+	    "      --relocate auto|ADDR  move the VTL2 image: to the top of low RAM, or to ADDR\n"
+	    "      --cmdline-policy static|append  whether the host's part is appended\n"
+	    "                      (default: append); --cmdline is the static part\n"
+	    "      --host-cmdline STR  the host's part (device tree /chosen/bootargs)\n"
+	    "      --vtl0-kernel PATH [--vtl0-initrd PATH] [--vtl0-cmdline STR]\n"
+	    "                      a VTL0 Linux kernel, recorded in the measured VTL0 config\n"
+	    "\n"
 	    "exit codes:\n"
 	    "  0  the guest powered off or reset; --dump-layout, --help or --version done\n"
 	    "  1  usage error or bad input (kernel, initrd, command line, memory size)\n"
@@ -78,6 +107,7 @@ void config_print_help(FILE *out)
 	    "  5  --timeout expired\n"
 	    "  6  stopped by the user: Ctrl-A x, SIGINT, SIGTERM, SIGHUP\n"
 	    "  7  the guest halted a vCPU for good (HLT exit)\n"
+	    "  8  the boot shim stopped: its FATAL line says why\n"
 	    "  N  the guest wrote N (0-255) to the debug port 0x501\n"
 	    "\n"
 	    "console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A. A write to port 0x502\n"
@@ -116,8 +146,57 @@ static int parse_cpus(struct vmm_config *c, const char *v, struct err *e)
 	return 0;
 }
 
+static int parse_relocate(struct paravisor_options *pv, const char *v, struct err *e)
+{
+	if (strcmp(v, "auto") == 0) {
+		pv->relocate = RELOCATE_AUTO;
+		return 0;
+	}
+	pv->relocate = RELOCATE_ADDR;
+	if (parse_size(v, &pv->relocate_addr, e))
+		return err_prefix(e, "--relocate (auto or an address)");
+	return 0;
+}
+
+static int parse_paravisor_option(struct paravisor_options *pv, int opt, const char *arg,
+                                  struct err *e)
+{
+	switch (opt) {
+	case OPT_PARAVISOR:
+		pv->enabled = true;
+		return 0;
+	case OPT_SHIM:
+		pv->shim = arg;
+		return 0;
+	case OPT_VTL2_MEM:
+		return parse_size(arg, &pv->vtl2_mem, e) ? err_prefix(e, "--vtl2-mem") : 0;
+	case OPT_RELOCATE:
+		return parse_relocate(pv, arg, e);
+	case OPT_HOST_CMDLINE:
+		pv->host_cmdline = arg;
+		return 0;
+	case OPT_CMDLINE_POLICY:
+		if (strcmp(arg, "static") && strcmp(arg, "append"))
+			return err_set(e, EINVAL, "--cmdline-policy %s: expected static or append",
+			               arg);
+		pv->static_policy = strcmp(arg, "static") == 0;
+		return 0;
+	case OPT_VTL0_KERNEL:
+		pv->vtl0_kernel = arg;
+		return 0;
+	case OPT_VTL0_INITRD:
+		pv->vtl0_initrd = arg;
+		return 0;
+	default: /* OPT_VTL0_CMDLINE */
+		pv->vtl0_cmdline = arg;
+		return 0;
+	}
+}
+
 static int parse_one(struct vmm_config *c, int opt, const char *arg, struct err *e)
 {
+	if (opt >= OPT_PARAVISOR)
+		return parse_paravisor_option(&c->pv, opt, arg, e);
 	switch (opt) {
 	case OPT_KERNEL:
 		c->kernel = arg;
@@ -169,6 +248,28 @@ static int unknown_option(const char *arg, struct err *e)
 	return err_set(e, EINVAL, "%s: unknown option or missing value (see --help)", arg);
 }
 
+/* Paravisor options make no sense alone; --boot pvh makes no sense with them. */
+static int check_paravisor_options(const struct vmm_config *c, struct err *e)
+{
+	const struct paravisor_options *pv = &c->pv;
+	const char *stray = pv->shim	     ? "--shim"
+			    : pv->vtl0_kernel ? "--vtl0-kernel"
+			    : pv->vtl0_initrd ? "--vtl0-initrd"
+			    : pv->vtl0_cmdline ? "--vtl0-cmdline"
+			    : pv->host_cmdline ? "--host-cmdline"
+			    : pv->relocate    ? "--relocate"
+					      : NULL;
+
+	if (!pv->enabled && stray)
+		return err_set(e, EINVAL, "%s needs --paravisor", stray);
+	if (pv->enabled && c->boot == X86_BOOT_PVH)
+		return err_set(e, EINVAL, "--boot pvh and --paravisor exclude each other: the boot "
+					  "shim enters the kernel");
+	if (pv->vtl0_initrd && !pv->vtl0_kernel)
+		return err_set(e, EINVAL, "--vtl0-initrd needs --vtl0-kernel");
+	return 0;
+}
+
 int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 {
 	int opt, ret;
@@ -176,6 +277,7 @@ int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 	memset(c, 0, sizeof(*c));
 	c->mem_size = CONFIG_DEFAULT_MEM;
 	c->cpus = 1;
+	c->pv.vtl2_mem = CONFIG_DEFAULT_VTL2_MEM;
 	c->cmdline = CONFIG_DEFAULT_CMDLINE;
 	c->boot = X86_BOOT_64BIT;
 	optind = 0; /* 0, not 1: also forgets a position inside an earlier bundle */
@@ -191,5 +293,5 @@ int config_parse(struct vmm_config *c, int argc, char **argv, struct err *e)
 		return err_set(e, EINVAL, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (!c->help && !c->version && !c->dump_acpi && !c->kernel)
 		return err_set(e, EINVAL, "--kernel is required (see --help)");
-	return 0;
+	return check_paravisor_options(c, e);
 }

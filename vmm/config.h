@@ -15,6 +15,26 @@
 #define CONFIG_MAX_CPUS        64
 #define CONFIG_DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
 
+#define CONFIG_DEFAULT_VTL2_MEM (256ULL << 20)
+
+enum relocate_mode {
+	RELOCATE_NONE, /* keep the image at its own base */
+	RELOCATE_AUTO, /* the highest valid base in low RAM */
+	RELOCATE_ADDR, /* the address given */
+};
+
+/* --paravisor and its options: the OpenHCL layout with minivmm's boot shim. */
+struct paravisor_options {
+	bool enabled;
+	const char *shim;  /* NULL: the shim built into minivmm */
+	uint64_t vtl2_mem; /* size of the VTL2 range */
+	enum relocate_mode relocate;
+	uint64_t relocate_addr;
+	const char *host_cmdline; /* the host-appendable part: DT /chosen/bootargs */
+	bool static_policy;       /* ignore the host's part */
+	const char *vtl0_kernel, *vtl0_initrd, *vtl0_cmdline;
+};
+
 struct vmm_config {
 	const char *kernel;
 	const char *initrd;  /* NULL: none */
@@ -29,6 +49,7 @@ struct vmm_config {
 	bool help;
 	bool version;
 	int verbose;
+	struct paravisor_options pv;
 };
 
 /* Fills c from argv; errors name the option and the value. */

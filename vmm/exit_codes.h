@@ -16,6 +16,7 @@ enum minivmm_exit {
 	MINIVMM_EXIT_TIMEOUT = 5,     /* --timeout expired with the guest still running */
 	MINIVMM_EXIT_USER = 6,        /* stopped by the user: Ctrl-A x, SIGINT, SIGTERM */
 	MINIVMM_EXIT_GUEST_HALTED = 7, /* a vCPU halted with no way to wake (HLT exit) */
+	MINIVMM_EXIT_SHIM_FATAL = 8,   /* minivmm's boot shim stopped (it writes 8 to port 0x501) */
 };
 
 #endif

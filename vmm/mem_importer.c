@@ -40,3 +40,10 @@ void mem_importer_init(struct mem_importer *mi, struct guest_mem *gm, enum guest
 	importer_init(&mi->base, &mem_ops, arch, ram, n);
 	mi->gm = gm;
 }
+
+int mem_importer_read(void *ctx, gpa_t gpa, void *buf, size_t len, struct err *e)
+{
+	struct mem_importer *mi = ctx;
+
+	return guest_mem_read(mi->gm, gpa, buf, len, e);
+}

@@ -19,4 +19,7 @@ struct mem_importer {
 /* Startup memory is the RAM in gm (adjacent regions merged). */
 void mem_importer_init(struct mem_importer *mi, struct guest_mem *gm, enum guest_arch arch);
 
+/* Reads guest memory back; ctx is the struct mem_importer. */
+int mem_importer_read(void *ctx, gpa_t gpa, void *buf, size_t len, struct err *e);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "arch/x86_64/aml.h"
 #include "arch/x86_64/layout.h"
+#include "loader/importer.h"
 #include "devices/serial.h"
 
 #define OEM_ID       "MINVMM"
@@ -368,4 +369,19 @@ void acpi_tables_free(struct acpi_tables *t)
 	for (i = 0; i < ACPI_NR_TABLES; i++)
 		free(t->t[i].data);
 	memset(t, 0, sizeof(*t));
+}
+
+int acpi_import(struct importer *imp, const struct acpi_tables *t, struct err *e)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ACPI_NR_TABLES; i++) {
+		ret =
+		    importer_import_pages(imp, t->t[i].gpa >> PAGE_SHIFT, pages_for(t->t[i].len),
+		                          t->t[i].tag, BPA_EXCLUSIVE, t->t[i].data, t->t[i].len, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

@@ -61,6 +61,10 @@ struct acpi_tables {
 int acpi_build(const struct acpi_config *c, struct acpi_tables *out, struct err *e);
 void acpi_tables_free(struct acpi_tables *t);
 
+struct importer;
+/* Imports each table on its own pages, tagged "acpi-rsdp", "acpi-xsdt", ... */
+int acpi_import(struct importer *imp, const struct acpi_tables *t, struct err *e);
+
 /* Byte sum, for checksums and tests: a valid table sums to 0. */
 uint8_t acpi_sum(const uint8_t *p, size_t len);
 

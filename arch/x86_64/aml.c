@@ -252,12 +252,27 @@ uint32_t aml_eisaid(const char *id)
 	       ((product & 0xff) << 24);
 }
 
+static bool eisaid_valid(const char *id)
+{
+	unsigned int i;
+
+	if (strlen(id) != 7)
+		return false;
+	for (i = 0; i < 3; i++)
+		if (id[i] < 'A' || id[i] > 'Z')
+			return false;
+	for (i = 3; i < 7; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'A' && id[i] <= 'F')))
+			return false;
+	return true;
+}
+
 void aml_name_eisaid(struct aml *a, const char *name, const char *eisaid)
 {
 	uint32_t v;
 
-	if (strlen(eisaid) != 7) {
-		fail(a, "an EISA ID has 7 characters");
+	if (!eisaid_valid(eisaid)) {
+		fail(a, "an EISA ID is three capital letters and four hex digits");
 		return;
 	}
 	v = aml_eisaid(eisaid);
@@ -270,6 +285,10 @@ void aml_name_package_ints(struct aml *a, const char *name, const uint64_t *valu
 {
 	unsigned int i;
 
+	if (n > 255) {
+		fail(a, "a Package holds at most 255 elements (no VarPackage support)");
+		return;
+	}
 	put_name_op(a, name);
 	put8(a, AML_PACKAGE_OP);
 	open_pkg(a);
@@ -305,7 +324,7 @@ void rt_io(uint8_t *buf, size_t *len, uint16_t port, uint8_t count)
 
 void rt_irq(uint8_t *buf, size_t *len, unsigned int irq)
 {
-	uint16_t mask = (uint16_t)(1u << irq);
+	uint16_t mask = irq < 16 ? (uint16_t)(1u << irq) : 0; /* IRQNoFlags covers ISA IRQs 0-15 */
 	uint8_t d[3] = { 0x22, (uint8_t)mask, (uint8_t)(mask >> 8) };
 
 	memcpy(buf + *len, d, sizeof(d));

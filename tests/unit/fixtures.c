@@ -152,3 +152,113 @@ uint8_t *fixture_bzimage_build(const struct fixture_bzimage *b, size_t *len)
 		buf[setup + i] = fixture_pm_byte(i);
 	return buf;
 }
+
+/* ---- arm64 Image, CRC-32 and an x86-64 page-table walker ---------------- */
+
+void fixture_arm64_image_default(struct fixture_arm64_image *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->image_size = 0x5000;
+	a->flags = 0xa;
+	a->magic = FIXTURE_ARM64_IMAGE_MAGIC;
+	a->file_size = 0x4800;
+}
+
+uint8_t *fixture_arm64_image_build(const struct fixture_arm64_image *a, size_t *len)
+{
+	size_t n = a->file_size < 64 ? 64 : a->file_size, i;
+	uint8_t *buf = calloc(1, n);
+
+	put32(buf + 0x00, 0x91005a4d); /* "MZ" + add x13, x18, #0x16, as real Images */
+	put32(buf + 0x04, 0x14000000); /* b . */
+	put64(buf + 0x08, a->text_offset);
+	put64(buf + 0x10, a->image_size);
+	put64(buf + 0x18, a->flags);
+	put32(buf + 0x38, a->magic);
+	for (i = 64; i < n; i++)
+		buf[i] = fixture_image_byte(i);
+	*len = n;
+	return buf;
+}
+
+uint32_t fixture_crc32(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t crc = 0xffffffffu;
+	size_t i;
+	int b;
+
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (b = 0; b < 8; b++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+#define FX_PTE_P     0x1ULL
+#define FX_PTE_PS    0x80ULL
+#define FX_PTE_ADDR  0x000ffffffffff000ULL
+
+static int walk_table(struct fixture_pt_walk *w, uint64_t table_gpa, int level, uint64_t va_base)
+{
+	uint64_t t[512];
+	unsigned int i;
+
+	if (w->read(w->ctx, table_gpa, t, sizeof(t)))
+		return -1;
+	w->nr_tables++;
+	for (i = 0; i < 512; i++) {
+		uint64_t ent = t[i], size = 0x1000ULL << (9 * level), va = va_base + i * size;
+
+		if (!(ent & FX_PTE_P))
+			continue;
+		w->nr_entries++;
+		if (w->cbit && (ent & w->cbit) != w->cbit)
+			w->entries_without_cbit++;
+		if (level == 0 || (level < 3 && (ent & FX_PTE_PS))) {
+			if (w->nr_leaves >= w->max_leaves)
+				return -1;
+			w->leaves[w->nr_leaves++] = (struct fixture_pt_leaf){
+				va, ent & FX_PTE_ADDR & ~w->cbit, size, ent
+			};
+			continue;
+		}
+		if (level == 3 && (ent & FX_PTE_PS))
+			return -1;
+		w->dir_flags_and &= ent & 0xfff;
+		w->dir_flags_or |= ent & 0xfff;
+		if (walk_table(w, ent & FX_PTE_ADDR & ~w->cbit, level - 1, va))
+			return -1;
+	}
+	return 0;
+}
+
+int fixture_x86_pt_walk(struct fixture_pt_walk *w, uint64_t cr3)
+{
+	w->nr_leaves = w->nr_entries = w->nr_tables = w->entries_without_cbit = 0;
+	w->dir_flags_and = 0xfff;
+	w->dir_flags_or = 0;
+	return walk_table(w, cr3 & FX_PTE_ADDR, 3, 0);
+}
+
+bool fixture_x86_pt_translate(fixture_read_fn read, void *ctx, uint64_t cr3, uint64_t cbit,
+                              uint64_t va, uint64_t *pa)
+{
+	uint64_t table = cr3 & FX_PTE_ADDR;
+	int level;
+
+	for (level = 3; level >= 0; level--) {
+		uint64_t ent, size = 0x1000ULL << (9 * level);
+		unsigned int idx = (unsigned int)(va >> (12 + 9 * level)) & 511;
+
+		if (read(ctx, table + idx * 8ULL, &ent, sizeof(ent)) || !(ent & FX_PTE_P))
+			return false;
+		if (level == 0 || (level < 3 && (ent & FX_PTE_PS))) {
+			*pa = (ent & FX_PTE_ADDR & ~cbit & ~(size - 1)) + (va & (size - 1));
+			return true;
+		}
+		table = ent & FX_PTE_ADDR & ~cbit;
+	}
+	return false;
+}

@@ -72,3 +72,61 @@ static inline uint8_t fixture_pm_byte(uint64_t i)
 }
 
 #endif
+
+/* ---- arm64 Image, CRC-32 and an x86-64 page-table walker ---------------- */
+
+/*
+ * An arm64 Linux Image (LOADER-SPEC §4.5): the 64-byte header, then body byte
+ * i (file offset i, i >= 64) is fixture_image_byte(i).
+ */
+struct fixture_arm64_image {
+	uint64_t text_offset;
+	uint64_t image_size; /* header field; 0 means "unknown" */
+	uint64_t flags;      /* default 0xa: little-endian, 4 KiB pages, anywhere */
+	uint32_t magic;      /* default "ARM\x64" */
+	uint64_t file_size;  /* bytes in the file, at least 64 */
+};
+
+#define FIXTURE_ARM64_IMAGE_MAGIC 0x644d5241u
+
+static inline uint8_t fixture_image_byte(uint64_t i)
+{
+	return (uint8_t)(0x3c ^ (i * 11));
+}
+
+void fixture_arm64_image_default(struct fixture_arm64_image *a);
+uint8_t *fixture_arm64_image_build(const struct fixture_arm64_image *a, size_t *len);
+
+/* Bitwise CRC-32 (IEEE 802.3, reflected 0xEDB88320), independent of lib/crc32. */
+uint32_t fixture_crc32(const void *data, size_t len);
+
+/* Reads len guest bytes at gpa; 0 on success. */
+typedef int (*fixture_read_fn)(void *ctx, uint64_t gpa, void *buf, size_t len);
+
+struct fixture_pt_leaf {
+	uint64_t va, pa, size, entry;
+};
+
+/*
+ * Walks four-level x86-64 tables from cr3. Addresses are bits 12..51 of an
+ * entry with cbit (a mask, 0 for none) cleared. Leaves are listed in VA
+ * order; every entry seen (directories too) is counted, and those lacking
+ * any bit of cbit are counted apart.
+ */
+struct fixture_pt_walk {
+	fixture_read_fn read;
+	void *ctx;
+	uint64_t cbit;
+	struct fixture_pt_leaf *leaves;
+	unsigned int max_leaves;
+	/* results */
+	unsigned int nr_leaves, nr_entries, nr_tables, entries_without_cbit;
+	uint64_t dir_flags_and, dir_flags_or; /* low 12 bits of directory entries */
+};
+
+/* 0, or -1 when a table cannot be read, a PML4 leaf exists or max_leaves overflows. */
+int fixture_x86_pt_walk(struct fixture_pt_walk *w, uint64_t cr3);
+
+/* Translates va through the tables at cr3; false when va is not mapped. */
+bool fixture_x86_pt_translate(fixture_read_fn read, void *ctx, uint64_t cr3, uint64_t cbit,
+                              uint64_t va, uint64_t *pa);
