@@ -7,12 +7,11 @@
 
 #define U(x) ((unsigned long long)(x))
 
-#define A64_PT_ENTRIES  512
-#define A64_VA_BITS     48
-#define A64_PA_LIMIT    (1ULL << 47) /* the 35-bit address field, from bit 12 */
+#define A64_PT_ENTRIES 512
+#define A64_VA_BITS    48
+#define A64_PA_LIMIT   (1ULL << 47) /* the 35-bit address field, from bit 12 */
 
-_Static_assert(((A64_MAIR_OPENHCL >> (8 * A64_PT_MAIR_INDEX_WB)) & 0xff) ==
-                   A64_MAIR_ATTR_NORMAL_WB,
+_Static_assert(((A64_MAIR_OPENHCL >> (8 * A64_PT_MAIR_INDEX_WB)) & 0xff) == A64_MAIR_ATTR_NORMAL_WB,
                "A64_PT_MAIR_INDEX_WB must select Normal_WriteBack in A64_MAIR_OPENHCL");
 _Static_assert(A64_PT_BLOCK_ATTRS == 0x004000000000070dULL, "block descriptor attributes");
 _Static_assert(A64_PT_PAGE_ATTRS == 0x004000000000070fULL, "page descriptor attributes");
@@ -46,8 +45,7 @@ static void write_entry(struct a64_pt_space *s, gpa_t table, unsigned int i, uin
 	memcpy(s->space + (table - s->gpa) + 8 * i, &v, sizeof(v));
 }
 
-int a64_pt_space_init(struct a64_pt_space *s, gpa_t gpa, uint8_t *space, size_t len,
-                      struct err *e)
+int a64_pt_space_init(struct a64_pt_space *s, gpa_t gpa, uint8_t *space, size_t len, struct err *e)
 {
 	if (!is_aligned(gpa, PAGE_SIZE) || !is_aligned(len, PAGE_SIZE) || len == 0)
 		return err_set(e, EINVAL,
@@ -57,7 +55,8 @@ int a64_pt_space_init(struct a64_pt_space *s, gpa_t gpa, uint8_t *space, size_t 
 	if (gpa > A64_PA_LIMIT || len > A64_PA_LIMIT - gpa)
 		return err_set(e, EINVAL, "arm64 page tables [0x%llx, +0x%zx) end above 0x%llx",
 		               U(gpa), len, U(A64_PA_LIMIT));
-	/* The caller's buffer should be zero; clearing it keeps stale bytes out of a measured page. */
+	/* The caller's buffer should be zero; clearing it keeps stale bytes out of a measured page.
+	 */
 	memset(space, A64_PT_ROOT_FILL, PAGE_SIZE);
 	memset(space + PAGE_SIZE, 0, len - PAGE_SIZE);
 	*s = (struct a64_pt_space){ gpa, space, len, gpa + PAGE_SIZE };
@@ -67,7 +66,8 @@ int a64_pt_space_init(struct a64_pt_space *s, gpa_t gpa, uint8_t *space, size_t 
 static int alloc_table(struct a64_pt_space *s, uint64_t va, gpa_t *table, struct err *e)
 {
 	if (s->brk - s->gpa >= s->len)
-		return err_set(e, ENOSPC, "mapping 0x%llx needs more than the %zu tables of 0x%zx bytes",
+		return err_set(e, ENOSPC,
+		               "mapping 0x%llx needs more than the %zu tables of 0x%zx bytes",
 		               U(va), (size_t)(s->len / PAGE_SIZE), s->len);
 	*table = s->brk;
 	s->brk += PAGE_SIZE;
@@ -75,8 +75,7 @@ static int alloc_table(struct a64_pt_space *s, uint64_t va, gpa_t *table, struct
 }
 
 /* map_page: one block or page of the leaf level's size at va -> pa. */
-static int map_one(struct a64_pt_space *s, uint64_t pa, uint64_t va, int leaf_level,
-                   struct err *e)
+static int map_one(struct a64_pt_space *s, uint64_t pa, uint64_t va, int leaf_level, struct err *e)
 {
 	gpa_t table = s->gpa;
 	uint64_t d;
@@ -100,12 +99,14 @@ static int map_one(struct a64_pt_space *s, uint64_t pa, uint64_t va, int leaf_le
 		}
 		table = d & A64_PT_ADDR_MASK;
 		if (table < s->gpa || table >= s->brk)
-			return err_set(e, EINVAL, "level-%d table 0x%llx for 0x%llx is outside the space",
+			return err_set(e, EINVAL,
+			               "level-%d table 0x%llx for 0x%llx is outside the space",
 			               level + 1, U(table), U(va));
 	}
 	d = read_entry(s, table, a64_pt_index(va, leaf_level));
 	if (d & A64_PT_VALID)
-		return err_set(e, EEXIST, "0x%llx is already mapped at level %d", U(va), leaf_level);
+		return err_set(e, EEXIST, "0x%llx is already mapped at level %d", U(va),
+		               leaf_level);
 	write_entry(s, table, a64_pt_index(va, leaf_level),
 	            pa | (leaf_level == 3 ? A64_PT_PAGE_ATTRS : A64_PT_BLOCK_ATTRS));
 	return 0;
@@ -140,11 +141,12 @@ static void next_chunk(uint64_t remaining, uint64_t pa, uint64_t va, int *level,
 
 static int check_map_args(uint64_t pa, uint64_t va, uint64_t size, struct err *e)
 {
-	if (!is_aligned(pa, PAGE_SIZE) || !is_aligned(va, PAGE_SIZE) || !is_aligned(size, PAGE_SIZE) ||
-	    size == 0)
-		return err_set(e, EINVAL,
-		               "arm64 map 0x%llx -> 0x%llx, 0x%llx bytes: not 4 KiB aligned or empty",
-		               U(va), U(pa), U(size));
+	if (!is_aligned(pa, PAGE_SIZE) || !is_aligned(va, PAGE_SIZE) ||
+	    !is_aligned(size, PAGE_SIZE) || size == 0)
+		return err_set(
+		    e, EINVAL,
+		    "arm64 map 0x%llx -> 0x%llx, 0x%llx bytes: not 4 KiB aligned or empty", U(va),
+		    U(pa), U(size));
 	if (pa > A64_PA_LIMIT || size > A64_PA_LIMIT - pa)
 		return err_set(e, EINVAL, "arm64 map: [0x%llx, +0x%llx) ends above PA 0x%llx",
 		               U(pa), U(size), U(A64_PA_LIMIT));
@@ -155,8 +157,7 @@ static int check_map_args(uint64_t pa, uint64_t va, uint64_t size, struct err *e
 	return 0;
 }
 
-int a64_pt_map_range(struct a64_pt_space *s, uint64_t pa, uint64_t va, uint64_t size,
-                     struct err *e)
+int a64_pt_map_range(struct a64_pt_space *s, uint64_t pa, uint64_t va, uint64_t size, struct err *e)
 {
 	uint64_t remaining = size, count, i;
 	int level, ret = check_map_args(pa, va, size, e);

@@ -16,21 +16,21 @@
 #include "lib/sizes.h"
 
 /* MAIR_EL1 as OpenHCL sets it: attr0 Device_nGnRnE, 1 NC, 2 WT, 3 WB. */
-#define A64_MAIR_OPENHCL       0x00000000FFBB4400ULL
+#define A64_MAIR_OPENHCL        0x00000000FFBB4400ULL
 #define A64_MAIR_ATTR_NORMAL_WB 0xffu
-#define A64_PT_MAIR_INDEX_WB   3 /* index of Normal_WriteBack in A64_MAIR_OPENHCL */
+#define A64_PT_MAIR_INDEX_WB    3 /* index of Normal_WriteBack in A64_MAIR_OPENHCL */
 
-#define A64_PT_VALID      (1ULL << 0)
-#define A64_PT_TABLE      (1ULL << 1) /* at L0-L2: table; at L3: page */
+#define A64_PT_VALID        (1ULL << 0)
+#define A64_PT_TABLE        (1ULL << 1) /* at L0-L2: table; at L3: page */
 #define A64_PT_ATTR_INDX(i) ((uint64_t)(i) << 2)
-#define A64_PT_SH_INNER   (3ULL << 8)
-#define A64_PT_AF         (1ULL << 10)
-#define A64_PT_UXN        (1ULL << 54)
-#define A64_PT_ADDR_MASK  0x00007ffffffff000ULL /* bits 12..46 */
+#define A64_PT_SH_INNER     (3ULL << 8)
+#define A64_PT_AF           (1ULL << 10)
+#define A64_PT_UXN          (1ULL << 54)
+#define A64_PT_ADDR_MASK    0x00007ffffffff000ULL /* bits 12..46 */
 /* Block (L1/L2) descriptor attributes: WB, EL1 RW, inner shareable, AF, UXN. */
-#define A64_PT_BLOCK_ATTRS                                                          \
-	(A64_PT_VALID | A64_PT_ATTR_INDX(A64_PT_MAIR_INDEX_WB) | A64_PT_SH_INNER | \
-	 A64_PT_AF | A64_PT_UXN) /* 0x0040_0000_0000_070d */
+#define A64_PT_BLOCK_ATTRS                                                                     \
+	(A64_PT_VALID | A64_PT_ATTR_INDX(A64_PT_MAIR_INDEX_WB) | A64_PT_SH_INNER | A64_PT_AF | \
+	 A64_PT_UXN)                                          /* 0x0040_0000_0000_070d */
 #define A64_PT_PAGE_ATTRS (A64_PT_BLOCK_ATTRS | A64_PT_TABLE) /* 0x0040_0000_0000_070f */
 #define A64_PT_ROOT_FILL  0xfe
 
@@ -47,8 +47,7 @@ struct a64_pt_space {
  * non-zero multiple of 4 KiB): the root page is filled with 0xFE, the rest
  * zeroed.
  */
-int a64_pt_space_init(struct a64_pt_space *s, gpa_t gpa, uint8_t *space, size_t len,
-                      struct err *e);
+int a64_pt_space_init(struct a64_pt_space *s, gpa_t gpa, uint8_t *space, size_t len, struct err *e);
 
 /*
  * Maps va -> pa for size bytes (all 4 KiB aligned, va canonical) with the

@@ -45,10 +45,10 @@ static int check_ranges(const struct x86_pt_range *r, unsigned int n, struct err
 			               "range %u at 0x%llx",
 			               i + 1, U(r[i + 1].start), i, U(r[i].start));
 		if (r[i].end > r[i + 1].start)
-			return err_set(e, EINVAL,
-			               "range %u [0x%llx, 0x%llx) overlaps range %u [0x%llx, 0x%llx)",
-			               i, U(r[i].start), U(r[i].end), i + 1, U(r[i + 1].start),
-			               U(r[i + 1].end));
+			return err_set(
+			    e, EINVAL,
+			    "range %u [0x%llx, 0x%llx) overlaps range %u [0x%llx, 0x%llx)", i,
+			    U(r[i].start), U(r[i].end), i + 1, U(r[i + 1].start), U(r[i + 1].end));
 	}
 	/* The reference loops forever on unaligned ends and wraps past 48 bits. */
 	for (i = 0; i < n; i++) {
@@ -56,10 +56,11 @@ static int check_ranges(const struct x86_pt_range *r, unsigned int n, struct err
 			return err_set(e, EINVAL, "range %u [0x%llx, 0x%llx) is not 4 KiB aligned",
 			               i, U(r[i].start), U(r[i].end));
 		if (r[i].end > X86_PT_VA_LIMIT)
-			return err_set(e, EINVAL,
-			               "range %u [0x%llx, 0x%llx) ends above 0x%llx, beyond 4-level "
-			               "paging",
-			               i, U(r[i].start), U(r[i].end), U(X86_PT_VA_LIMIT));
+			return err_set(
+			    e, EINVAL,
+			    "range %u [0x%llx, 0x%llx) ends above 0x%llx, beyond 4-level "
+			    "paging",
+			    i, U(r[i].start), U(r[i].end), U(X86_PT_VA_LIMIT));
 	}
 	return 0;
 }
@@ -75,9 +76,9 @@ static int write_leaf(struct pt_build *b, uint64_t *entry, int level, uint64_t *
 		               "attempted overwrite of the level-%d entry for 0x%llx (0x%llx)",
 		               level, U(*va), U(*entry));
 	if (level == X86_PT_LEVEL_PML4)
-		return err_set(e, EINVAL,
-		               "0x%llx starts an aligned 512 GiB block; PML4 leaves are unsupported",
-		               U(*va));
+		return err_set(
+		    e, EINVAL,
+		    "0x%llx starts an aligned 512 GiB block; PML4 leaves are unsupported", U(*va));
 	*entry = *va | leaf_perms | X86_PTE_D | (level ? X86_PTE_PS : 0) | b->cbit;
 	*va += size;
 	return 0;
@@ -113,7 +114,8 @@ static int map_next(struct pt_build *b, uint64_t *va, uint64_t end, uint64_t lea
 
 	for (level = X86_PT_LEVEL_PML4; level >= 0; level--) {
 		uint64_t size = x86_pt_level_size(level);
-		uint64_t *entry = &b->tables[(size_t)table * X86_PT_ENTRIES + x86_pt_index(*va, level)];
+		uint64_t *entry =
+		    &b->tables[(size_t)table * X86_PT_ENTRIES + x86_pt_index(*va, level)];
 
 		if (is_aligned(*va, size) && end - *va >= size)
 			return write_leaf(b, entry, level, va, leaf_perms, e);

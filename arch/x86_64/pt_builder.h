@@ -15,12 +15,12 @@
 #include "lib/err.h"
 #include "lib/sizes.h"
 
-#define X86_PT_ENTRY_DIR   X86_PTE_DIR                                     /* 0x23, P|RW|A */
-#define X86_PTE_LEAF4K     (X86_PTE_P | X86_PTE_RW | X86_PTE_A | X86_PTE_D) /* 0x63 */
-#define X86_PTE_ADDR_MASK  0x000ffffffffff000ULL                           /* bits 12..51 */
-#define X86_PT_ENTRIES     512
-#define X86_PT_LEVEL_PML4  3
-#define X86_PT_VA_LIMIT    (1ULL << 48) /* what four levels of 512 entries can index */
+#define X86_PT_ENTRY_DIR  X86_PTE_DIR                                      /* 0x23, P|RW|A */
+#define X86_PTE_LEAF4K    (X86_PTE_P | X86_PTE_RW | X86_PTE_A | X86_PTE_D) /* 0x63 */
+#define X86_PTE_ADDR_MASK 0x000ffffffffff000ULL                            /* bits 12..51 */
+#define X86_PT_ENTRIES    512
+#define X86_PT_LEVEL_PML4 3
+#define X86_PT_VA_LIMIT   (1ULL << 48) /* what four levels of 512 entries can index */
 
 /* One identity-mapped range [start, end); leaves lose RW when read_only. */
 struct x86_pt_range {

@@ -8,9 +8,9 @@
 
 #include "pt_builder.h"
 
-#define U(x)              ((unsigned long long)(x))
-#define X86_PA_LIMIT      (1ULL << 52) /* what the address field of an entry holds */
-#define RELOC_DIR_ENTRY   X86_PT_ENTRY_DIR /* pass 2 directories: no C-bit, as in igvm */
+#define U(x)            ((unsigned long long)(x))
+#define X86_PA_LIMIT    (1ULL << 52)     /* what the address field of an entry holds */
+#define RELOC_DIR_ENTRY X86_PT_ENTRY_DIR /* pass 2 directories: no C-bit, as in igvm */
 
 /* A leaf that pass 1 took out and pass 2 puts back at new_va. */
 struct moved_leaf {
@@ -60,7 +60,8 @@ static int check_region(size_t used_size, size_t region_size, gpa_t gpa, int64_t
 		return err_set(e, EINVAL, "region 0x%llx moved by 0x%llx ends beyond 0x%llx",
 		               U(gpa), U(table_offset), U(X86_PA_LIMIT));
 	if (!in_region(gpa, region_size, cr3))
-		return err_set(e, EINVAL, "CR3 0x%llx is outside the page-table region [0x%llx, 0x%llx)",
+		return err_set(e, EINVAL,
+		               "CR3 0x%llx is outside the page-table region [0x%llx, 0x%llx)",
 		               U(cr3), U(gpa), U(gpa + region_size));
 	if ((cr3 - gpa) >= used_size)
 		return err_set(e, EINVAL, "CR3 0x%llx points past the 0x%zx used bytes at 0x%llx",
@@ -74,8 +75,8 @@ static int check_ranges(const struct x86_pt_reloc_range *r, unsigned int n, stru
 
 	for (i = 0; i < n; i++) {
 		if (r[i].size == 0 || r[i].base + (r[i].size - 1) < r[i].base)
-			return err_set(e, EINVAL, "relocated range %u at 0x%llx: bad size 0x%llx", i,
-			               U(r[i].base), U(r[i].size));
+			return err_set(e, EINVAL, "relocated range %u at 0x%llx: bad size 0x%llx",
+			               i, U(r[i].base), U(r[i].size));
 		/* igvm's relocate_address is wrong for negative offsets (§5.7). */
 		if (r[i].offset < 0)
 			return err_set(e, EINVAL,
@@ -85,7 +86,8 @@ static int check_ranges(const struct x86_pt_reloc_range *r, unsigned int n, stru
 		for (j = 0; j < i; j++)
 			if (r[i].base <= r[j].base + (r[j].size - 1) &&
 			    r[j].base <= r[i].base + (r[i].size - 1))
-				return err_set(e, EINVAL, "relocated ranges %u and %u overlap", j, i);
+				return err_set(e, EINVAL, "relocated ranges %u and %u overlap", j,
+				               i);
 	}
 	return 0;
 }
@@ -114,8 +116,7 @@ static int leaf_offset(const struct reloc *r, uint64_t va, uint64_t size, bool *
 	return 0;
 }
 
-static int record_moved(struct reloc *r, uint64_t new_va, int level, uint64_t entry,
-                        struct err *e)
+static int record_moved(struct reloc *r, uint64_t new_va, int level, uint64_t entry, struct err *e)
 {
 	if (r->nr_moved == r->cap_moved) {
 		size_t ncap = r->cap_moved ? 2 * r->cap_moved : 64;
@@ -151,8 +152,7 @@ static int fixup_leaf(struct reloc *r, uint64_t *entry, int level, uint64_t va, 
 }
 
 /* Pass 1 over the level-L table at index table, which maps from va_base. */
-static int fixup_table(struct reloc *r, size_t table, int level, uint64_t va_base,
-                       struct err *e)
+static int fixup_table(struct reloc *r, size_t table, int level, uint64_t va_base, struct err *e)
 {
 	uint64_t size = x86_pt_level_size(level);
 	unsigned int i;
@@ -191,7 +191,8 @@ static int fixup_table(struct reloc *r, size_t table, int level, uint64_t va_bas
 
 static int cmp_moved(const void *a, const void *b)
 {
-	uint64_t x = ((const struct moved_leaf *)a)->new_va, y = ((const struct moved_leaf *)b)->new_va;
+	uint64_t x = ((const struct moved_leaf *)a)->new_va,
+	         y = ((const struct moved_leaf *)b)->new_va;
 
 	return x < y ? -1 : x > y;
 }
@@ -209,18 +210,20 @@ static int place_moved(struct reloc *r, const struct moved_leaf *m, size_t root,
 
 		if (level == m->level) {
 			if ((*entry & X86_PTE_P) && *entry != m->entry)
-				return err_set(e, EEXIST,
-				               "moved leaf 0x%llx for 0x%llx collides with entry 0x%llx",
-				               U(m->entry), U(m->new_va), U(*entry));
+				return err_set(
+				    e, EEXIST,
+				    "moved leaf 0x%llx for 0x%llx collides with entry 0x%llx",
+				    U(m->entry), U(m->new_va), U(*entry));
 			*entry = m->entry;
 			return 0;
 		}
 		if (!(*entry & X86_PTE_P)) {
 			if (*next_free == r->total)
-				return err_set(e, ENOSPC,
-				               "no free table left to map 0x%llx: all %zu tables of the "
-				               "region are in use",
-				               U(m->new_va), r->total);
+				return err_set(
+				    e, ENOSPC,
+				    "no free table left to map 0x%llx: all %zu tables of the "
+				    "region are in use",
+				    U(m->new_va), r->total);
 			*entry = (new_gpa + *next_free * PAGE_SIZE) | RELOC_DIR_ENTRY;
 			table = (*next_free)++;
 			continue;
@@ -228,10 +231,11 @@ static int place_moved(struct reloc *r, const struct moved_leaf *m, size_t root,
 		target = *entry & X86_PTE_ADDR_MASK;
 		if ((level < X86_PT_LEVEL_PML4 && (*entry & X86_PTE_PS)) ||
 		    !in_region(new_gpa, (uint64_t)*next_free * PAGE_SIZE, target))
-			return err_set(e, EINVAL,
-			               "level-%d entry 0x%llx on the way to 0x%llx is not a table of "
-			               "the region",
-			               level, U(*entry), U(m->new_va));
+			return err_set(
+			    e, EINVAL,
+			    "level-%d entry 0x%llx on the way to 0x%llx is not a table of "
+			    "the region",
+			    level, U(*entry), U(m->new_va));
 		table = (target - new_gpa) / PAGE_SIZE;
 	}
 }
@@ -250,7 +254,8 @@ static int relocate(struct reloc *r, uint64_t cr3, size_t *out_len, struct err *
 		qsort(r->moved, r->nr_moved, sizeof(*r->moved), cmp_moved);
 	for (i = 0; i < r->nr_moved; i++) {
 		if (i && r->moved[i].new_va == r->moved[i - 1].new_va)
-			return err_set(e, EINVAL, "two leaves move to 0x%llx", U(r->moved[i].new_va));
+			return err_set(e, EINVAL, "two leaves move to 0x%llx",
+			               U(r->moved[i].new_va));
 		ret = place_moved(r, &r->moved[i], root, new_gpa, &next_free, e);
 		if (ret)
 			return ret;
@@ -259,8 +264,8 @@ static int relocate(struct reloc *r, uint64_t cr3, size_t *out_len, struct err *
 	return 0;
 }
 
-int x86_pt_relocate(const uint64_t *tables, size_t used_size, size_t region_size,
-                    gpa_t region_gpa, int64_t table_offset, uint64_t cr3, uint64_t cr4,
+int x86_pt_relocate(const uint64_t *tables, size_t used_size, size_t region_size, gpa_t region_gpa,
+                    int64_t table_offset, uint64_t cr3, uint64_t cr4,
                     const struct x86_pt_reloc_range *ranges, unsigned int n, uint64_t *out,
                     size_t *out_len, struct err *e)
 {

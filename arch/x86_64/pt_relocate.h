@@ -39,8 +39,8 @@ struct x86_pt_reloc_range {
  * -EINVAL: CR4.LA57, CR3 outside the region, a negative or unaligned offset,
  * malformed tables; -ENOSPC: the free pool is too small.
  */
-int x86_pt_relocate(const uint64_t *tables, size_t used_size, size_t region_size,
-                    gpa_t region_gpa, int64_t table_offset, uint64_t cr3, uint64_t cr4,
+int x86_pt_relocate(const uint64_t *tables, size_t used_size, size_t region_size, gpa_t region_gpa,
+                    int64_t table_offset, uint64_t cr3, uint64_t cr4,
                     const struct x86_pt_reloc_range *ranges, unsigned int n, uint64_t *out,
                     size_t *out_len, struct err *e);
 

@@ -78,8 +78,8 @@ static bool translate(uint64_t va, uint64_t cbit, uint64_t *pa, uint64_t *leaf)
 	return false;
 }
 
-static bool in_ranges(const struct x86_pt_range *r, unsigned int n, uint64_t start,
-                      uint64_t size, bool *read_only)
+static bool in_ranges(const struct x86_pt_range *r, unsigned int n, uint64_t start, uint64_t size,
+                      bool *read_only)
 {
 	unsigned int i;
 
@@ -140,8 +140,9 @@ static void assert_identity_map(const struct x86_pt_range *r, unsigned int n, in
 		for (va = r[i].start; va < r[i].end; va += PAGE_SIZE)
 			if (!translate(va, cbit, &pa, &leaf) || pa != va ||
 			    !(leaf & X86_PTE_RW) != r[i].read_only)
-				ck_abort_msg("0x%llx is not mapped to itself with the range's access",
-				             (unsigned long long)va);
+				ck_abort_msg(
+				    "0x%llx is not mapped to itself with the range's access",
+				    (unsigned long long)va);
 	}
 	ck_assert_uint_eq(check_table(0, 3, 0, r, n, cbit), total);
 }
@@ -169,10 +170,11 @@ START_TEST(test_pde_table_count_matches_the_spec_values)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		ck_assert_msg(x86_pde_table_count(cases[i].start, cases[i].size) == cases[i].count,
-		              "case %u: (0x%llx, 0x%llx) gave %llu", i,
-		              (unsigned long long)cases[i].start, (unsigned long long)cases[i].size,
-		              (unsigned long long)x86_pde_table_count(cases[i].start, cases[i].size));
+		ck_assert_msg(
+		    x86_pde_table_count(cases[i].start, cases[i].size) == cases[i].count,
+		    "case %u: (0x%llx, 0x%llx) gave %llu", i, (unsigned long long)cases[i].start,
+		    (unsigned long long)cases[i].size,
+		    (unsigned long long)x86_pde_table_count(cases[i].start, cases[i].size));
 }
 END_TEST
 
@@ -184,14 +186,14 @@ START_TEST(test_greedy_pages_need_the_spec_table_counts)
 		uint64_t start, end;
 		unsigned int tables;
 	} cases[] = {
-		{ 0, SZ_1G, 2 },                /* PML4, PDPT with one 1 GiB leaf */
-		{ 0, SZ_2M, 3 },                /* + PD with one 2 MiB leaf */
-		{ 0, SZ_4K, 4 },                /* + PT with one 4 KiB leaf */
-		{ SZ_2M, SZ_1G, 3 },            /* 511 x 2 MiB */
-		{ SZ_2M, SZ_1G + SZ_4K, 5 },    /* + PD and PT for the page above 1 GiB */
-		{ SZ_4K, SZ_1G, 4 },            /* 511 x 4 KiB, then 2 MiB leaves */
-		{ SZ_2M, SZ_1G + SZ_2M, 4 },    /* two PDs */
-		{ SZ_1G, 3 * SZ_1G, 2 },        /* two 1 GiB leaves */
+		{ 0, SZ_1G, 2 },             /* PML4, PDPT with one 1 GiB leaf */
+		{ 0, SZ_2M, 3 },             /* + PD with one 2 MiB leaf */
+		{ 0, SZ_4K, 4 },             /* + PT with one 4 KiB leaf */
+		{ SZ_2M, SZ_1G, 3 },         /* 511 x 2 MiB */
+		{ SZ_2M, SZ_1G + SZ_4K, 5 }, /* + PD and PT for the page above 1 GiB */
+		{ SZ_4K, SZ_1G, 4 },         /* 511 x 4 KiB, then 2 MiB leaves */
+		{ SZ_2M, SZ_1G + SZ_2M, 4 }, /* two PDs */
+		{ SZ_1G, 3 * SZ_1G, 2 },     /* two 1 GiB leaves */
 	};
 	struct x86_pt_range r = { cases[_i].start, cases[_i].end, false };
 
@@ -257,7 +259,8 @@ END_TEST
 START_TEST(test_confidential_bit_is_set_in_every_entry)
 {
 	static const struct x86_pt_range r[] = {
-		{ PARAVISOR_LOCAL_MAP_VA, PARAVISOR_LOCAL_MAP_VA + PARAVISOR_LOCAL_MAP_SIZE, false },
+		{ PARAVISOR_LOCAL_MAP_VA, PARAVISOR_LOCAL_MAP_VA + PARAVISOR_LOCAL_MAP_SIZE,
+		  false },
 		{ 128 * SZ_1M, 640 * SZ_1M, false },
 	};
 	const uint64_t c = 1ULL << C_BIT;

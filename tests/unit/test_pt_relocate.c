@@ -18,8 +18,8 @@
 #define TABLE_U64S (MAX_TABLES * X86_PT_ENTRIES)
 #define VTL2_START (128 * SZ_1M)
 #define VTL2_END   (640 * SZ_1M)
-#define PT_REGION  0x27e00000ULL /* near the top of the default VTL2 range */
-#define PT_PAGES   20            /* PARAVISOR_X64_PAGE_TABLE_MAX_COUNT */
+#define PT_REGION  0x27e00000ULL  /* near the top of the default VTL2 range */
+#define PT_PAGES   20             /* PARAVISOR_X64_PAGE_TABLE_MAX_COUNT */
 #define LEAF_1G    X86_PTE_LEAF2M /* 1 GiB leaves carry PS|D like 2 MiB ones */
 
 static uint64_t orig[TABLE_U64S], want[TABLE_U64S], out[TABLE_U64S];
@@ -147,12 +147,9 @@ START_TEST(test_igvm_relocation_case_moves_each_leaf_by_its_range_offset)
 {
 	const uint64_t cr3 = 1024 * SZ_1G, small = SZ_1M, med = 8 * SZ_1M, large = 5 * SZ_1G;
 	const struct hand_entry before[] = {
-		{ 0, 0, leaf(0, 0) },
-		{ SZ_4K, 0, leaf(SZ_4K, 0) },
-		{ SZ_2M, 1, leaf(SZ_2M, 1) },
-		{ 2 * SZ_2M, 1, leaf(2 * SZ_2M, 1) },
-		{ SZ_1G, 2, leaf(SZ_1G, 2) },
-		{ 2 * SZ_1G, 2, leaf(2 * SZ_1G, 2) },
+		{ 0, 0, leaf(0, 0) },         { SZ_4K, 0, leaf(SZ_4K, 0) },
+		{ SZ_2M, 1, leaf(SZ_2M, 1) }, { 2 * SZ_2M, 1, leaf(2 * SZ_2M, 1) },
+		{ SZ_1G, 2, leaf(SZ_1G, 2) }, { 2 * SZ_1G, 2, leaf(2 * SZ_1G, 2) },
 	};
 	const struct hand_entry after[] = {
 		{ SZ_4K, 0, leaf(SZ_4K, 0) },
@@ -359,7 +356,8 @@ START_TEST(test_bad_cr3_cr4_or_offsets_are_refused_with_einval)
 		  "page-table relocation: relocated range 0 at 0x8000000: negative offset -2097152 "
 		  "is unsupported" },
 		{ 2, 0, PT_REGION, 0, 0,
-		  "page-table relocation: region 0x27e00000: size 0x2000, used 0x3000 must be whole "
+		  "page-table relocation: region 0x27e00000: size 0x2000, used 0x3000 must be "
+		  "whole "
 		  "pages with 0 < used <= size" },
 	};
 	const struct x86_pt_reloc_range r = { VTL2_START, SZ_2M, cases[_i].range_offset };
