@@ -170,11 +170,15 @@ static void memory_map(const struct x86_mem_layout *layout, gpa_t vtl2, uint64_t
 	if (x86_mem_layout_e820(layout, e820, ARRAY_SIZE(e820), &n, &e))
 		return;
 	for (i = 0; i < n; i++) {
-		uint64_t s = align_down(e820[i].addr, PAGE_SIZE);
-		uint64_t t = align_up(e820[i].addr + e820[i].size, PAGE_SIZE);
+		bool ram = e820[i].type == X86_E820_RAM;
+		uint64_t end = e820[i].addr + e820[i].size;
+		/* Pages: RAM rounds inward, reserved outward, so they never overlap. */
+		uint64_t s =
+		    ram ? align_up(e820[i].addr, PAGE_SIZE) : align_down(e820[i].addr, PAGE_SIZE);
+		uint64_t t = ram ? align_down(end, PAGE_SIZE) : align_up(end, PAGE_SIZE);
 		uint64_t a = s > vtl2 ? s : vtl2, b = t < vtl2 + vtl2_size ? t : vtl2 + vtl2_size;
 
-		if (e820[i].type != X86_E820_RAM) {
+		if (!ram) {
 			add_memory(h, s, t, IGVM_MEMORY_MAP_ENTRY_PLATFORM_RESERVED);
 		} else if (a >= b) {
 			add_memory(h, s, t, IGVM_MEMORY_MAP_ENTRY_MEMORY);
