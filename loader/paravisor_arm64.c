@@ -220,15 +220,16 @@ int paravisor_load_arm64(struct importer *imp, const struct paravisor_config *c,
 	fill_shim_params(&l, c, &out->shim_params);
 	ret = importer_import_pages(imp, l.params >> PAGE_SHIFT, 1, "underhill-shim-params",
 	                            BPA_EXCLUSIVE, &out->shim_params, sizeof(out->shim_params), e);
+	/* §2.5 step 9: the VTL0 config right after the shim params. */
+	if (!ret)
+		ret = paravisor_import_vtl0_config(
+		    imp, PARAVISOR_VTL0_MEASURED_CONFIG_BASE_PAGE_AARCH64, c, false, e);
 	if (!ret)
 		ret = import_page_tables(imp, c, &l, e);
 	if (!ret)
 		ret = import_registers(imp, &l, e);
 	if (!ret)
 		ret = paravisor_create_parameter_areas(imp, l.param_region, e);
-	if (!ret)
-		ret = paravisor_import_vtl0_config(
-		    imp, PARAVISOR_VTL0_MEASURED_CONFIG_BASE_PAGE_AARCH64, c, false, e);
 	if (!ret)
 		ret = paravisor_import_vtl2_config(imp, l.param_region, e);
 	if (!ret)

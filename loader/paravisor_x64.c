@@ -50,6 +50,7 @@ struct x64_layout {
 	gpa_t gdt, params, cmdline, reserved, param_region, log, heap, end_of_image;
 	gpa_t pt;
 	unsigned int pt_pages, pt_used;
+	uint64_t *tables; /* built at step 16, imported at step 20 */
 };
 
 static int check_memory(struct importer *imp, const struct paravisor_config *c,
@@ -149,12 +150,10 @@ static int place_regions(struct importer *imp, const struct paravisor_config *c,
 }
 
 /* Step 16: HEAD's range-based builder over the VTL2 range (+ local map, + TDX reset page). */
-static int build_page_tables(struct importer *imp, struct x64_layout *l, struct err *e)
+static int build_page_tables(struct x64_layout *l, struct err *e)
 {
 	struct x86_pt_range ranges[3];
 	unsigned int n = 0, cap;
-	uint64_t *tables;
-	int ret;
 
 	l->pt = l->end_of_image;
 	l->pt_pages = X64_PT_BASE_PAGES + 2 * (unsigned int)x86_pde_table_count(l->start, l->size);
@@ -170,20 +169,15 @@ static int build_page_tables(struct importer *imp, struct x64_layout *l, struct 
 		l->pt_pages += X64_TDX_PT_PAGES;
 		ranges[n++] = (struct x86_pt_range){ TDX_RESET_PAGE, SZ_4G };
 	}
+	l->offset = l->pt + (uint64_t)l->pt_pages * PAGE_SIZE;
 	/* HEAD builds into at most 20 work tables; the region keeps its formula size. */
 	cap = l->pt_pages < PARAVISOR_X64_PAGE_TABLE_MAX_COUNT ? l->pt_pages
 	                                                       : PARAVISOR_X64_PAGE_TABLE_MAX_COUNT;
-	tables = calloc(cap, PAGE_SIZE);
-	if (!tables)
+	l->tables = calloc(cap, PAGE_SIZE);
+	if (!l->tables)
 		return err_set(e, ENOMEM, "paravisor page tables: out of memory");
-	ret = x86_pt_build(l->pt, ranges, n, l->snp ? SNP_C_BIT : -1, tables, cap, &l->pt_used, e);
-	if (!ret)
-		ret = importer_import_pages(imp, l->pt >> PAGE_SHIFT, l->pt_pages,
-		                            "underhill-page-tables", BPA_EXCLUSIVE, tables,
-		                            (size_t)l->pt_used * PAGE_SIZE, e);
-	free(tables);
-	l->offset = l->pt + (uint64_t)l->pt_pages * PAGE_SIZE;
-	return ret;
+	return x86_pt_build(l->pt, ranges, n, l->snp ? SNP_C_BIT : -1, l->tables, cap, &l->pt_used,
+	                    e);
 }
 
 /* Step 17: relocation records; step 18: the memory check. */
@@ -363,6 +357,33 @@ static void fill_info(const struct x64_layout *l, struct paravisor_info *out)
 	out->relocatable = l->relocatable;
 }
 
+/* Steps 19-27, once the layout is known. */
+static int import_state(struct importer *imp, const struct paravisor_config *c,
+                        const struct x64_layout *l, struct paravisor_info *out, struct err *e)
+{
+	int ret;
+
+	fill_shim_params(l, c, &out->shim_params);
+	ret = importer_import_pages(imp, l->params >> PAGE_SHIFT, 1, "underhill-shim-params",
+	                            BPA_EXCLUSIVE, &out->shim_params, sizeof(out->shim_params), e);
+	if (!ret)
+		ret = importer_import_pages(imp, l->pt >> PAGE_SHIFT, l->pt_pages,
+		                            "underhill-page-tables", BPA_EXCLUSIVE, l->tables,
+		                            (size_t)l->pt_used * PAGE_SIZE, e);
+	if (!ret)
+		ret = import_gdt_and_registers(imp, l, e);
+	if (!ret)
+		ret = paravisor_create_parameter_areas(imp, l->param_region, e);
+	if (!ret && l->snp)
+		ret = import_snp_pages(imp, l, e);
+	if (!ret)
+		ret = paravisor_import_vtl0_config(
+		    imp, PARAVISOR_VTL0_MEASURED_CONFIG_BASE_PAGE_X64, c, true, e);
+	if (!ret)
+		ret = paravisor_import_vtl2_config(imp, l->param_region, e);
+	return ret;
+}
+
 int paravisor_load_x64(struct importer *imp, const struct paravisor_config *c,
                        struct paravisor_info *out, struct err *e)
 {
@@ -377,26 +398,13 @@ int paravisor_load_x64(struct importer *imp, const struct paravisor_config *c,
 	if (!ret)
 		ret = place_regions(imp, c, &l, e);
 	if (!ret)
-		ret = build_page_tables(imp, &l, e);
+		ret = build_page_tables(&l, e);
 	if (!ret)
 		ret = declare_relocation_and_check(imp, &l, e);
-	if (ret)
-		return ret;
-	fill_shim_params(&l, c, &out->shim_params);
-	ret = importer_import_pages(imp, l.params >> PAGE_SHIFT, 1, "underhill-shim-params",
-	                            BPA_EXCLUSIVE, &out->shim_params, sizeof(out->shim_params), e);
 	if (!ret)
-		ret = import_gdt_and_registers(imp, &l, e);
-	if (!ret)
-		ret = paravisor_create_parameter_areas(imp, l.param_region, e);
-	if (!ret && l.snp)
-		ret = import_snp_pages(imp, &l, e);
-	if (!ret)
-		ret = paravisor_import_vtl0_config(
-		    imp, PARAVISOR_VTL0_MEASURED_CONFIG_BASE_PAGE_X64, c, true, e);
-	if (!ret)
-		ret = paravisor_import_vtl2_config(imp, l.param_region, e);
+		ret = import_state(imp, c, &l, out, e);
 	if (!ret)
 		fill_info(&l, out);
+	free(l.tables);
 	return ret;
 }

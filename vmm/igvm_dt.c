@@ -108,7 +108,7 @@ int igvm_dt_build(void *buf, size_t cap, const struct igvm_host_info *h, size_t 
 	FDT_TRY(fdt_end_node(buf));
 	FDT_TRY(fdt_finish(buf));
 	if (ret)
-		return err_set(e, ret == -FDT_ERR_NOSPACE ? ENOSPC : EINVAL,
+		return err_set(e, ret == -FDT_ERR_NOSPACE ? E2BIG : EINVAL,
 		               "device tree for the paravisor: %s (%zu bytes available)",
 		               fdt_strerror(ret), cap);
 	*len = fdt_totalsize(buf);

@@ -28,7 +28,8 @@ static int acpi_table(const char *sig, uint8_t revision, const void *body, size_
 	buf[24] = 1;
 	memcpy(buf + 28, "MVMM", 4);
 	buf[32] = 1;
-	memcpy(buf + ACPI_HEADER_LEN, body, body_len);
+	if (body_len)
+		memcpy(buf + ACPI_HEADER_LEN, body, body_len);
 	for (i = 0; i < total; i++)
 		sum = (uint8_t)(sum + buf[i]);
 	buf[9] = (uint8_t)(0x100 - sum);
