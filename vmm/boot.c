@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "boot.h"
 
-#include "arch/x86_64/acpi.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "vmm/arch.h"
 #include "vmm/exit_codes.h"
 #include "vmm/machine.h"
 #include "vmm/mem_importer.h"
@@ -23,6 +22,11 @@ int boot_images_open(struct boot_images *bi, const struct vmm_config *c, struct 
 	ret = image_file_open(&bi->kernel, c->kernel, e);
 	if (ret)
 		return err_prefix(e, "kernel");
+	ret = guest_platform_for(&bi->kernel, &bi->platform, e);
+	if (ret) {
+		image_file_close(&bi->kernel);
+		return ret;
+	}
 	if (!c->initrd)
 		return 0;
 	ret = image_file_open(&bi->initrd, c->initrd, e);
@@ -41,26 +45,6 @@ void boot_images_close(struct boot_images *bi)
 		image_file_close(&bi->initrd);
 }
 
-int boot_load_linux(struct importer *imp, const struct vmm_config *c, const struct boot_images *bi,
-                    const struct x86_mem_layout *layout, struct linux_x86_info *info, struct err *e)
-{
-	const struct acpi_config ac = { .nr_vcpus = c->cpus };
-	struct acpi_tables acpi;
-	struct linux_x86_config lc = { .kernel = &bi->kernel,
-		                       .initrd = bi->has_initrd ? &bi->initrd : NULL,
-		                       .cmdline = c->cmdline,
-		                       .protocol = c->boot,
-		                       .layout = layout,
-		                       .acpi = &acpi };
-	int ret = acpi_build(&ac, &acpi, e);
-
-	if (ret)
-		return ret;
-	ret = linux_x86_load(imp, &lc, info, e);
-	acpi_tables_free(&acpi);
-	return ret;
-}
-
 /* The images for one run, opened once and reused across --reboot cycles. */
 struct boot_job {
 	const struct vmm_config *cfg;
@@ -68,14 +52,6 @@ struct boot_job {
 	struct paravisor_images pv_images;
 	int loaded_once;
 };
-
-static void describe_linux(const struct vmm_config *c, const struct linux_x86_info *info)
-{
-	fprintf(stderr, "minivmm: %s %s, %s entry at 0x%llx, initrd %llu bytes at 0x%llx\n",
-	        c->kernel, image_format_str(info->format), x86_boot_protocol_str(info->protocol),
-	        (unsigned long long)info->entry, (unsigned long long)info->initrd_size,
-	        (unsigned long long)info->initrd_gpa);
-}
 
 static void describe_paravisor(const struct paravisor_report *rep)
 {
@@ -93,9 +69,7 @@ static int load_guest(struct importer *imp, const struct mem_range *ram, unsigne
 {
 	struct boot_job *job = arg;
 	const struct vmm_config *c = job->cfg;
-	struct x86_mem_layout layout;
 	struct paravisor_report rep;
-	struct linux_x86_info info;
 	int ret;
 
 	(void)ram;
@@ -106,12 +80,10 @@ static int load_guest(struct importer *imp, const struct mem_range *ram, unsigne
 			describe_paravisor(&rep);
 		return ret;
 	}
-	ret = x86_mem_layout_init(&layout, c->mem_size, e);
-	if (!ret)
-		ret = boot_load_linux(imp, c, &job->linux_images, &layout, &info, e);
-	if (!ret && c->verbose && !job->loaded_once++)
-		describe_linux(c, &info);
-	return ret;
+	return job->linux_images.platform->load_linux(
+	    imp, c, &job->linux_images,
+	    c->verbose && !job->loaded_once++ ? GUEST_DESCRIBE_LINE : GUEST_DESCRIBE_NONE, stderr,
+	    e);
 }
 
 static void report(const struct vmm_config *c, const struct machine_result *r, uint64_t start_ns)
@@ -153,6 +125,23 @@ static void close_images(struct boot_job *job)
 		boot_images_close(&job->linux_images);
 }
 
+/* --mem fits the guest platform, and the platform is the host's. */
+static int check_guest(struct boot_job *job, struct err *e)
+{
+	const struct guest_platform *p =
+	    job->cfg->pv.enabled ? &guest_x86_64 : job->linux_images.platform;
+	struct mem_range ram[IMPORTER_MAX_RAM_RANGES];
+	unsigned int n;
+
+	if (p->mem_ranges(job->cfg->mem_size, ram, &n, e))
+		return err_prefix(e, "--mem");
+	if (p->arch != arch_guest)
+		return err_set(e, EINVAL,
+		               "%s: a %s guest needs a %s host (--dump-layout works on any host)",
+		               job->cfg->kernel, p->name, p->name);
+	return 0;
+}
+
 int boot_run(const struct vmm_config *c, uint64_t start_ns)
 {
 	struct boot_job job = { .cfg = c };
@@ -168,18 +157,14 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		.load = load_guest,
 		.load_arg = &job,
 	};
-	struct x86_mem_layout layout;
 	struct machine_result r;
 	struct err e = { 0 };
 	int ret;
 
 	/* Bad input is reported before KVM is touched. */
-	if (x86_mem_layout_init(&layout, c->mem_size, &e)) {
-		fprintf(stderr, "minivmm: --mem: %s\n", e.msg);
-		return MINIVMM_EXIT_BAD_INPUT;
-	}
-	if (open_images(&job, &e)) {
+	if (open_images(&job, &e) || check_guest(&job, &e)) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
+		close_images(&job);
 		return MINIVMM_EXIT_BAD_INPUT;
 	}
 	for (unsigned int resets = 1;; resets++) {

@@ -252,19 +252,20 @@ static int unknown_option(const char *arg, struct err *e)
 static int check_paravisor_options(const struct vmm_config *c, struct err *e)
 {
 	const struct paravisor_options *pv = &c->pv;
-	const char *stray = pv->shim	     ? "--shim"
-			    : pv->vtl0_kernel ? "--vtl0-kernel"
-			    : pv->vtl0_initrd ? "--vtl0-initrd"
-			    : pv->vtl0_cmdline ? "--vtl0-cmdline"
-			    : pv->host_cmdline ? "--host-cmdline"
-			    : pv->relocate    ? "--relocate"
-					      : NULL;
+	const char *stray = pv->shim           ? "--shim"
+	                    : pv->vtl0_kernel  ? "--vtl0-kernel"
+	                    : pv->vtl0_initrd  ? "--vtl0-initrd"
+	                    : pv->vtl0_cmdline ? "--vtl0-cmdline"
+	                    : pv->host_cmdline ? "--host-cmdline"
+	                    : pv->relocate     ? "--relocate"
+	                                       : NULL;
 
 	if (!pv->enabled && stray)
 		return err_set(e, EINVAL, "%s needs --paravisor", stray);
 	if (pv->enabled && c->boot == X86_BOOT_PVH)
-		return err_set(e, EINVAL, "--boot pvh and --paravisor exclude each other: the boot "
-					  "shim enters the kernel");
+		return err_set(e, EINVAL,
+		               "--boot pvh and --paravisor exclude each other: the boot "
+		               "shim enters the kernel");
 	if (pv->vtl0_initrd && !pv->vtl0_kernel)
 		return err_set(e, EINVAL, "--vtl0-initrd needs --vtl0-kernel");
 	return 0;

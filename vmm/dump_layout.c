@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "arch/x86_64/acpi.h"
-#include "arch/x86_64/bootparam.h"
 #include "loader/importer_dump.h"
 #include "loader/importer_record.h"
 #include "vmm/boot.h"
@@ -14,80 +13,30 @@
 
 #define U(x) ((unsigned long long)(x))
 
-static const char *e820_type_str(uint32_t type)
-{
-	switch (type) {
-	case X86_E820_RAM:
-		return "RAM";
-	case X86_E820_RESERVED:
-		return "reserved";
-	case X86_E820_ACPI:
-		return "ACPI";
-	case X86_E820_NVS:
-		return "NVS";
-	default:
-		return "other";
-	}
-}
-
-static void print_summary(FILE *out, const struct vmm_config *c, const struct boot_images *bi,
-                          const struct x86_mem_layout *l, const struct linux_x86_info *info)
-{
-	struct x86_e820_entry e820[X86_E820_MAX_ENTRIES_ZEROPAGE];
-	unsigned int i, nr = 0;
-	struct err e;
-
-	fprintf(out, "kernel:  %s (%s, %llu bytes), %s entry at 0x%llx%s\n", c->kernel,
-	        image_format_str(info->format), U(bi->kernel.size),
-	        x86_boot_protocol_str(info->protocol), U(info->entry),
-	        info->has_pvh_note ? ", PVH note present" : "");
-	fprintf(out, "         imported [0x%llx, 0x%llx), claims memory up to 0x%llx at boot\n",
-	        U(info->kernel_start), U(info->kernel_end), U(info->runtime_end));
-	if (info->initrd_size)
-		fprintf(out,
-		        "initrd:  %s (%llu bytes) at [0x%llx, 0x%llx), initrd_addr_max 0x%llx\n",
-		        c->initrd, U(info->initrd_size), U(info->initrd_gpa),
-		        U(info->initrd_gpa + info->initrd_size), U(info->initrd_addr_max));
-	else
-		fprintf(out, "initrd:  none\n");
-	fprintf(out, "cmdline: \"%s\" (%zu of %zu bytes) at 0x%llx\n", c->cmdline ? c->cmdline : "",
-	        info->cmdline_len, info->cmdline_limit, U(info->cmdline_gpa));
-	fprintf(out, "memory:  %llu MiB\n", U(l->mem_size >> 20));
-	for (i = 0; i < l->nr_ram; i++)
-		fprintf(out, "  RAM [0x%016llx, 0x%016llx)\n", U(l->ram[i].start),
-		        U(l->ram[i].end));
-	if (x86_mem_layout_e820(l, e820, X86_E820_MAX_ENTRIES_ZEROPAGE, &nr, &e) == 0) {
-		fprintf(out, "e820 map (%s):\n",
-		        info->protocol == X86_BOOT_PVH ? "PVH memory map" : "zero page");
-		for (i = 0; i < nr; i++)
-			fprintf(out, "  [0x%016llx, 0x%016llx) %s\n", U(e820[i].addr),
-			        U(e820[i].addr + e820[i].size), e820_type_str(e820[i].type));
-	}
-}
-
 static void print_paravisor_summary(FILE *out, const struct vmm_config *c,
-				    const struct paravisor_report *rep)
+                                    const struct paravisor_report *rep)
 {
 	const struct paravisor_info *i = &rep->info;
 	uint64_t o = (uint64_t)rep->plan.offset;
 
 	fprintf(out, "paravisor: VTL2 kernel %s, boot shim %s\n", c->kernel,
-		c->pv.shim ? c->pv.shim : "built in");
+	        c->pv.shim ? c->pv.shim : "built in");
 	fprintf(out, "  VTL2 range [0x%llx, 0x%llx)%s\n", U(rep->vtl2_base),
-		U(rep->vtl2_base + i->memory_size),
-		rep->plan.active ? "" : (i->relocatable ? ", relocatable" : ""));
+	        U(rep->vtl2_base + i->memory_size),
+	        rep->plan.active ? "" : (i->relocatable ? ", relocatable" : ""));
 	if (rep->plan.active)
-		fprintf(out, "  relocated from 0x%llx by +0x%llx (--relocate)\n", U(i->memory_start),
-			U(o));
+		fprintf(out, "  relocated from 0x%llx by +0x%llx (--relocate)\n",
+		        U(i->memory_start), U(o));
 	fprintf(out, "  shim at 0x%llx, entry 0x%llx; kernel entry 0x%llx; shim params 0x%llx\n",
-		U(i->shim_base + o), U(i->shim_entry + o), U(i->kernel_entry + o),
-		U(i->shim_params_gpa + o));
-	fprintf(out, "  page tables 0x%llx: %llu pages, %llu used; image ends 0x%llx, used to 0x%llx\n",
-		U(i->page_tables_gpa + o), U(i->page_table_pages), U(i->page_table_pages_used),
-		U(i->end_of_vtl2_image + o), U(i->used_end + o));
+	        U(i->shim_base + o), U(i->shim_entry + o), U(i->kernel_entry + o),
+	        U(i->shim_params_gpa + o));
+	fprintf(out,
+	        "  page tables 0x%llx: %llu pages, %llu used; image ends 0x%llx, used to 0x%llx\n",
+	        U(i->page_tables_gpa + o), U(i->page_table_pages), U(i->page_table_pages_used),
+	        U(i->end_of_vtl2_image + o), U(i->used_end + o));
 	fprintf(out, "  command line (%s policy): \"%s\"; host part: \"%s\"\n",
-		c->pv.static_policy ? "static" : "append", c->cmdline ? c->cmdline : "",
-		c->pv.host_cmdline ? c->pv.host_cmdline : "");
+	        c->pv.static_policy ? "static" : "append", c->cmdline ? c->cmdline : "",
+	        c->pv.host_cmdline ? c->pv.host_cmdline : "");
 }
 
 static int dump_paravisor(const struct vmm_config *c, FILE *out)
@@ -123,30 +72,30 @@ out:
 
 int dump_layout_run(const struct vmm_config *c, FILE *out)
 {
+	struct mem_range ram[IMPORTER_MAX_RAM_RANGES];
 	struct record_importer ri;
-	struct x86_mem_layout layout;
-	struct linux_x86_info info;
 	struct boot_images bi;
 	struct err e = { 0 };
+	unsigned int nr_ram;
 	int rc = MINIVMM_EXIT_OK;
 
 	if (c->pv.enabled)
 		return dump_paravisor(c, out);
-	if (x86_mem_layout_init(&layout, c->mem_size, &e)) {
-		fprintf(stderr, "minivmm: --mem: %s\n", e.msg);
-		return MINIVMM_EXIT_BAD_INPUT;
-	}
 	if (boot_images_open(&bi, c, &e)) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
 		return MINIVMM_EXIT_BAD_INPUT;
 	}
-	record_importer_init(&ri, GUEST_ARCH_X86_64, layout.ram, layout.nr_ram);
-	if (boot_load_linux(&ri.base, c, &bi, &layout, &info, &e)) {
+	if (bi.platform->mem_ranges(c->mem_size, ram, &nr_ram, &e)) {
+		fprintf(stderr, "minivmm: --mem: %s\n", e.msg);
+		boot_images_close(&bi);
+		return MINIVMM_EXIT_BAD_INPUT;
+	}
+	record_importer_init(&ri, bi.platform->arch, ram, nr_ram);
+	if (bi.platform->load_linux(&ri.base, c, &bi, GUEST_DESCRIBE_FULL, out, &e)) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
 		rc = e.errnum == ENOMEM ? MINIVMM_EXIT_INTERNAL : MINIVMM_EXIT_BAD_INPUT;
 		goto out;
 	}
-	print_summary(out, c, &bi, &layout, &info);
 	record_importer_dump(out, &ri);
 out:
 	importer_destroy(&ri.base);

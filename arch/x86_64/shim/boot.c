@@ -28,11 +28,12 @@ static int read_params(struct shim_mem *mem, const struct shim_self *self,
 	/* The loader puts the params on a page of their own after the shim; anything
 	 * else means RSI is wrong, and reading there could fault. */
 	if (self->params % SHIM_PAGE_SIZE || self->params < self->end)
-		return shim_err_set(e, SHIM_ERANGE,
-		                    "shim params at 0x%llx (base 0x%llx + RSI 0x%llx) are not a page "
-		                    "after the shim image [0x%llx, 0x%llx)",
-		                    U(self->params), U(self->base), U(self->params - self->base),
-		                    U(self->start), U(self->end));
+		return shim_err_set(
+		    e, SHIM_ERANGE,
+		    "shim params at 0x%llx (base 0x%llx + RSI 0x%llx) are not a page "
+		    "after the shim image [0x%llx, 0x%llx)",
+		    U(self->params), U(self->base), U(self->params - self->base), U(self->start),
+		    U(self->end));
 	p = shim_mem_ptr(mem, self->params, sizeof(*raw));
 	if (!p)
 		return shim_err_set(e, SHIM_ERANGE, "shim params at 0x%llx outside memory",
@@ -45,10 +46,11 @@ static int read_params(struct shim_mem *mem, const struct shim_self *self,
 static int narrow_to_vtl2(struct shim_mem *mem, const struct shim_layout *l, struct shim_err *e)
 {
 	if (!shim_mem_ptr(mem, l->mem_start, l->mem_end - l->mem_start))
-		return shim_err_set(e, SHIM_ERANGE,
-		                    "VTL2 memory [0x%llx, 0x%llx) outside the memory window [0x%llx, "
-		                    "0x%llx)",
-		                    U(l->mem_start), U(l->mem_end), U(mem->gpa_start), U(mem->gpa_end));
+		return shim_err_set(
+		    e, SHIM_ERANGE,
+		    "VTL2 memory [0x%llx, 0x%llx) outside the memory window [0x%llx, "
+		    "0x%llx)",
+		    U(l->mem_start), U(l->mem_end), U(mem->gpa_start), U(mem->gpa_end));
 	mem->host += (uintptr_t)(l->mem_start - mem->gpa_start);
 	mem->gpa_start = l->mem_start;
 	mem->gpa_end = l->mem_end;
@@ -72,8 +74,8 @@ static int step_params(struct shim_mem *mem, const struct shim_self *self, struc
 	void *logbuf;
 	int ret;
 
-	shim_log(log, "image [0x%llx, 0x%llx), shim params at 0x%llx", U(self->start),
-	         U(self->end), U(self->params));
+	shim_log(log, "image [0x%llx, 0x%llx), shim params at 0x%llx", U(self->start), U(self->end),
+	         U(self->params));
 	ret = read_params(mem, self, &raw, e);
 	if (!ret)
 		ret = shim_params_check(&raw, self, l, e);
@@ -109,8 +111,8 @@ static int step_initrd(const struct shim_mem *mem, struct shim_log *log,
 	return 0;
 }
 
-static int step_device_tree(const struct shim_mem *mem, struct shim_log *log,
-                            struct shim_boot *b, struct shim_err *e)
+static int step_device_tree(const struct shim_mem *mem, struct shim_log *log, struct shim_boot *b,
+                            struct shim_err *e)
 {
 	const uint64_t dt_off = PARAVISOR_CONFIG_DEVICE_TREE_PAGE_INDEX * SHIM_PAGE_SIZE;
 	const uint64_t dt_max = PARAVISOR_CONFIG_DEVICE_TREE_SIZE_PAGES * SHIM_PAGE_SIZE;
@@ -125,11 +127,11 @@ static int step_device_tree(const struct shim_mem *mem, struct shim_log *log,
 	ret = shim_dt_read(shim_mem_ptr(mem, b->dtb_gpa, avail), avail, &b->dt, e);
 	if (ret)
 		return ret;
-	shim_log(log, "device tree at 0x%llx, %u bytes: %u memory ranges, %u CPUs",
-	         U(b->dtb_gpa), b->dt.totalsize, b->dt.nr_memory, b->dt.nr_cpus);
+	shim_log(log, "device tree at 0x%llx, %u bytes: %u memory ranges, %u CPUs", U(b->dtb_gpa),
+	         b->dt.totalsize, b->dt.nr_memory, b->dt.nr_cpus);
 	for (i = 0; i < b->dt.nr_memory; i++)
-		shim_log(log, "  memory [0x%llx, +0x%llx) igvm type %u",
-		         U(b->dt.memory[i].start), U(b->dt.memory[i].size), b->dt.memory[i].igvm_type);
+		shim_log(log, "  memory [0x%llx, +0x%llx) igvm type %u", U(b->dt.memory[i].start),
+		         U(b->dt.memory[i].size), b->dt.memory[i].igvm_type);
 	if (b->dt.bootargs)
 		shim_log(log, "/chosen/bootargs \"%.*s\"", (int)b->dt.bootargs_len, b->dt.bootargs);
 	else
@@ -167,7 +169,8 @@ static int step_zero_page(const struct shim_mem *mem, struct shim_log *log, stru
 		return ret;
 	for (i = 0; i < b->e820.n; i++)
 		shim_log(log, "e820 [0x%llx, 0x%llx) %s", U(b->e820.e[i].addr),
-		         U(b->e820.e[i].addr + b->e820.e[i].size), e820_type_name(b->e820.e[i].type));
+		         U(b->e820.e[i].addr + b->e820.e[i].size),
+		         e820_type_name(b->e820.e[i].type));
 	b->boot_params_gpa = l->heap.start + SHIM_BOOT_PARAMS_HEAP_OFFSET;
 	shim_boot_params_fill(shim_mem_ptr(mem, b->boot_params_gpa, sizeof(struct x86_boot_params)),
 	                      b->cmdline_gpa, b->cmdline_len, &l->initrd, &b->e820);
@@ -191,8 +194,8 @@ int shim_boot_prepare(struct shim_mem *mem, const struct shim_self *self, struct
 	if (!ret)
 		ret = step_zero_page(mem, log, b, e);
 	if (!ret)
-		shim_log(log, "zero page at 0x%llx; entering the kernel at 0x%llx", U(b->boot_params_gpa),
-		         U(b->kernel_entry));
+		shim_log(log, "zero page at 0x%llx; entering the kernel at 0x%llx",
+		         U(b->boot_params_gpa), U(b->kernel_entry));
 	return ret;
 }
 

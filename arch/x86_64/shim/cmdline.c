@@ -7,8 +7,8 @@ static int check_static(const struct paravisor_command_line *pcl, struct shim_er
 	size_t nul;
 
 	if (len > PARAVISOR_COMMAND_LINE_SIZE)
-		return shim_err_set(e, SHIM_EINVAL, "static command line length %zu exceeds %u", len,
-		                    (unsigned int)PARAVISOR_COMMAND_LINE_SIZE);
+		return shim_err_set(e, SHIM_EINVAL, "static command line length %zu exceeds %u",
+		                    len, (unsigned int)PARAVISOR_COMMAND_LINE_SIZE);
 	nul = shim_strnlen((const char *)pcl->static_command_line, len);
 	if (nul < len)
 		return shim_err_set(e, SHIM_EINVAL, "static command line has a NUL at %zu of %zu",
@@ -39,9 +39,10 @@ int shim_cmdline_build(const struct paravisor_command_line *pcl, const char *boo
 	/* one space between the parts, none before bootargs alone */
 	total = n + (append ? bootargs_len + (n ? 1 : 0) : 0);
 	if (total > SHIM_CMDLINE_MAX - 1)
-		return shim_err_set(e, SHIM_ENOSPC,
-		                    "command line is %zu bytes (static %zu, bootargs %zu), more than %u",
-		                    total, n, append ? bootargs_len : 0, SHIM_CMDLINE_MAX - 1);
+		return shim_err_set(
+		    e, SHIM_ENOSPC,
+		    "command line is %zu bytes (static %zu, bootargs %zu), more than %u", total, n,
+		    append ? bootargs_len : 0, SHIM_CMDLINE_MAX - 1);
 	shim_memcpy(out, pcl->static_command_line, n);
 	if (append && n)
 		out[n++] = ' ';

@@ -44,7 +44,8 @@ static int begin_top_node(struct dt_walk *w, const struct shim_fdt_token *t, str
 	w->top = TOP_OTHER;
 	if (node_is(t, "memory")) {
 		if (w->nr_nodes == SHIM_DT_MAX_MEMORY_NODES)
-			return shim_err_set(e, SHIM_ENOSPC, "device tree: more than %u memory nodes",
+			return shim_err_set(e, SHIM_ENOSPC,
+			                    "device tree: more than %u memory nodes",
 			                    SHIM_DT_MAX_MEMORY_NODES);
 		w->nodes[w->nr_nodes++] =
 		    (struct memory_node){ .name = t->name, .name_len = t->name_len };
@@ -98,8 +99,7 @@ static int top_prop(struct dt_walk *w, const struct shim_fdt_token *t, struct sh
 	return 0;
 }
 
-static int visit(void *ctx, const struct shim_fdt_token *t, unsigned int depth,
-                 struct shim_err *e)
+static int visit(void *ctx, const struct shim_fdt_token *t, unsigned int depth, struct shim_err *e)
 {
 	struct dt_walk *w = ctx;
 
@@ -140,7 +140,8 @@ static int node_type(const struct memory_node *m, uint32_t *type, struct shim_er
 		return 0;
 	if (m->type_len != 4)
 		return shim_err_set(e, SHIM_EBADFDT, "device tree: %.*s: %s is %u bytes, not 4",
-		                    (int)m->name_len, m->name, PV_DT_IGVM_TYPE_PROPERTY, m->type_len);
+		                    (int)m->name_len, m->name, PV_DT_IGVM_TYPE_PROPERTY,
+		                    m->type_len);
 	*type = shim_fdt_be32(m->type);
 	if (*type > IGVM_MEMORY_MAP_ENTRY_VTL2_PROTECTABLE)
 		return shim_err_set(e, SHIM_EBADFDT, "device tree: %.*s: unknown %s %u",
@@ -154,11 +155,14 @@ static int add_ranges(struct shim_dt_info *o, const struct memory_node *m, struc
 	uint64_t end;
 	int ret;
 
-	if (!m->has_reg || m->reg_len % 16)
+	if (!m->has_reg)
+		return shim_err_set(e, SHIM_EBADFDT, "device tree: %.*s has no reg",
+		                    (int)m->name_len, m->name);
+	if (m->reg_len % 16)
 		return shim_err_set(e, SHIM_EBADFDT,
-		                    "device tree: %.*s: reg is %d bytes, not (u64 start, u64 size) "
+		                    "device tree: %.*s: reg is %u bytes, not (u64 start, u64 size) "
 		                    "pairs",
-		                    (int)m->name_len, m->name, m->has_reg ? (int)m->reg_len : -1);
+		                    (int)m->name_len, m->name, m->reg_len);
 	ret = node_type(m, &type, e);
 	for (i = 0; !ret && i < m->reg_len; i += 16) {
 		struct shim_dt_range r = { shim_fdt_be64(m->reg + i), shim_fdt_be64(m->reg + i + 8),
@@ -172,7 +176,8 @@ static int add_ranges(struct shim_dt_info *o, const struct memory_node *m, struc
 			                    (int)m->name_len, m->name, (unsigned long long)r.start,
 			                    (unsigned long long)r.size);
 		if (o->nr_memory == SHIM_DT_MAX_MEMORY_RANGES)
-			return shim_err_set(e, SHIM_ENOSPC, "device tree: more than %u memory ranges",
+			return shim_err_set(e, SHIM_ENOSPC,
+			                    "device tree: more than %u memory ranges",
 			                    SHIM_DT_MAX_MEMORY_RANGES);
 		o->memory[o->nr_memory++] = r;
 	}

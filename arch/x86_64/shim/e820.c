@@ -35,8 +35,7 @@ static void sort_entries(struct shim_e820_map *m)
 	}
 }
 
-static int add_dt_ranges(const struct shim_dt_info *dt, struct shim_e820_map *m,
-                         struct shim_err *e)
+static int add_dt_ranges(const struct shim_dt_info *dt, struct shim_e820_map *m, struct shim_err *e)
 {
 	unsigned int i;
 
@@ -47,11 +46,12 @@ static int add_dt_ranges(const struct shim_dt_info *dt, struct shim_e820_map *m,
 	sort_entries(m);
 	for (i = 1; i < m->n; i++) {
 		if (entry_end(&m->e[i - 1]) > m->e[i].addr)
-			return shim_err_set(e, SHIM_EINVAL,
-			                    "device tree: memory [0x%llx, 0x%llx) overlaps [0x%llx, "
-			                    "0x%llx)",
-			                    U(m->e[i - 1].addr), U(entry_end(&m->e[i - 1])),
-			                    U(m->e[i].addr), U(entry_end(&m->e[i])));
+			return shim_err_set(
+			    e, SHIM_EINVAL,
+			    "device tree: memory [0x%llx, 0x%llx) overlaps [0x%llx, "
+			    "0x%llx)",
+			    U(m->e[i - 1].addr), U(entry_end(&m->e[i - 1])), U(m->e[i].addr),
+			    U(entry_end(&m->e[i])));
 	}
 	return 0;
 }
@@ -71,10 +71,11 @@ static int check_ram(const struct shim_e820_map *m, uint64_t start, uint64_t end
 		at = entry_end(&m->e[i]);
 	}
 	if (at < end)
-		return shim_err_set(e, SHIM_EINVAL,
-		                    "device tree: VTL2 memory [0x%llx, 0x%llx) is not all RAM: 0x%llx "
-		                    "is not",
-		                    U(start), U(end), U(at));
+		return shim_err_set(
+		    e, SHIM_EINVAL,
+		    "device tree: VTL2 memory [0x%llx, 0x%llx) is not all RAM: 0x%llx "
+		    "is not",
+		    U(start), U(end), U(at));
 	return 0;
 }
 
@@ -140,7 +141,8 @@ static void merge_adjacent(struct shim_e820_map *m)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < m->n; i++) {
-		if (n && m->e[n - 1].type == m->e[i].type && entry_end(&m->e[n - 1]) == m->e[i].addr)
+		if (n && m->e[n - 1].type == m->e[i].type &&
+		    entry_end(&m->e[n - 1]) == m->e[i].addr)
 			m->e[n - 1].size += m->e[i].size;
 		else
 			m->e[n++] = m->e[i];

@@ -22,7 +22,7 @@
 #include "arch/x86_64/shim/params.h"
 #include "arch/x86_64/shim/rt.h"
 
-#define SHIM_E820_PMEM 7 /* E820_TYPE_PMEM */
+#define SHIM_E820_PMEM     7 /* E820_TYPE_PMEM */
 /* Room while building: every carve-out can split one entry into three. */
 #define SHIM_E820_WORK_MAX (SHIM_DT_MAX_MEMORY_RANGES + 2 * (SHIM_DT_MAX_MEM_RSV + 3))
 

@@ -71,7 +71,8 @@ int shim_fdt_init(struct shim_fdt *f, const void *blob, uint64_t avail, struct s
 		                    "device tree: %llu bytes, less than a header (%u)",
 		                    (unsigned long long)avail, SHIM_FDT_HEADER_SIZE);
 	if (hdr_field(b, HDR_MAGIC) != SHIM_FDT_MAGIC)
-		return shim_err_set(e, SHIM_EBADFDT, "device tree: bad magic 0x%08x, expected 0x%08x",
+		return shim_err_set(e, SHIM_EBADFDT,
+		                    "device tree: bad magic 0x%08x, expected 0x%08x",
 		                    hdr_field(b, HDR_MAGIC), SHIM_FDT_MAGIC);
 	ret = check_version(b, e);
 	if (ret)
@@ -88,14 +89,13 @@ int shim_fdt_init(struct shim_fdt *f, const void *blob, uint64_t avail, struct s
 	};
 	hdr_size = f->version >= 17 ? SHIM_FDT_HEADER_SIZE : SHIM_FDT_HEADER_SIZE_V16;
 	if (f->totalsize < hdr_size || f->totalsize > avail)
-		return shim_err_set(e, SHIM_EBADFDT,
-		                    "device tree: totalsize %u outside [%u, %llu]", f->totalsize,
-		                    hdr_size, (unsigned long long)avail);
+		return shim_err_set(e, SHIM_EBADFDT, "device tree: totalsize %u outside [%u, %llu]",
+		                    f->totalsize, hdr_size, (unsigned long long)avail);
 	/* v16 has no size_dt_struct: the block may run to the end of the blob. */
-	f->struct_size = f->version >= 17 ? hdr_field(b, HDR_SIZE_STRUCT)
-	                                  : f->totalsize - (f->struct_off < f->totalsize
-	                                                        ? f->struct_off
-	                                                        : f->totalsize);
+	f->struct_size =
+	    f->version >= 17
+	        ? hdr_field(b, HDR_SIZE_STRUCT)
+	        : f->totalsize - (f->struct_off < f->totalsize ? f->struct_off : f->totalsize);
 	return check_blocks(f, hdr_size, e);
 }
 
@@ -125,9 +125,9 @@ static int read_prop(const struct shim_fdt *f, uint32_t off, struct shim_fdt_tok
 		                    "device tree: property at %u: value of %u bytes past the "
 		                    "structure block (%u bytes)",
 		                    off, t->len, f->struct_size);
-	n = nameoff < f->strings_size ? bounded_strlen(f->blob + f->strings_off + nameoff,
-	                                               f->strings_size - nameoff)
-	                              : -1;
+	n = nameoff < f->strings_size
+	        ? bounded_strlen(f->blob + f->strings_off + nameoff, f->strings_size - nameoff)
+	        : -1;
 	if (n < 0)
 		return shim_err_set(e, SHIM_EBADFDT,
 		                    "device tree: property at %u: name offset %u not a string in "
@@ -166,9 +166,10 @@ int shim_fdt_next_token(const struct shim_fdt *f, uint32_t *offset, struct shim_
 
 	*t = (struct shim_fdt_token){ .offset = off };
 	if ((uint64_t)off + FDT_TAG_SIZE > f->struct_size)
-		return shim_err_set(e, SHIM_EBADFDT,
-		                    "device tree: structure block (%u bytes) ends before a token at %u",
-		                    f->struct_size, off);
+		return shim_err_set(
+		    e, SHIM_EBADFDT,
+		    "device tree: structure block (%u bytes) ends before a token at %u",
+		    f->struct_size, off);
 	t->type = shim_fdt_be32(f->blob + f->struct_off + off);
 	switch (t->type) {
 	case SHIM_FDT_BEGIN_NODE:
@@ -197,8 +198,8 @@ static int walk_step(struct walk_state *w, const struct shim_fdt_token *t, struc
 {
 	if (w->root_done && t->type != SHIM_FDT_END)
 		return shim_err_set(e, SHIM_EBADFDT,
-		                    "device tree: token %u at %u after the root node ended", t->type,
-		                    t->offset);
+		                    "device tree: token %u at %u after the root node ended",
+		                    t->type, t->offset);
 	switch (t->type) {
 	case SHIM_FDT_BEGIN_NODE:
 		if (w->depth == 0 && t->name_len)
@@ -222,15 +223,16 @@ static int walk_step(struct walk_state *w, const struct shim_fdt_token *t, struc
 		/* DTSpec 5.4.1: properties come before subnodes (libfdt sees no others) */
 		if (t->type == SHIM_FDT_PROP && (w->has_subnode & (1ULL << (w->depth - 1))))
 			return shim_err_set(e, SHIM_EBADFDT,
-			                    "device tree: property at %u after a subnode", t->offset);
+			                    "device tree: property at %u after a subnode",
+			                    t->offset);
 		if (t->type == SHIM_FDT_END_NODE && --w->depth == 0)
 			w->root_done = true;
 		return 0;
 	case SHIM_FDT_END:
 		if (!w->root_done)
 			return shim_err_set(e, SHIM_EBADFDT,
-			                    "device tree: FDT_END at %u with %u nodes open", t->offset,
-			                    w->depth);
+			                    "device tree: FDT_END at %u with %u nodes open",
+			                    t->offset, w->depth);
 		return 0;
 	default: /* NOP */
 		return 0;

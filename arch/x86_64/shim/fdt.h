@@ -13,12 +13,12 @@
 
 #include "arch/x86_64/shim/rt.h"
 
-#define SHIM_FDT_MAGIC            0xd00dfeedU
-#define SHIM_FDT_MIN_VERSION      16
-#define SHIM_FDT_LAST_COMPATIBLE  17 /* newest last_comp_version understood */
-#define SHIM_FDT_MAX_DEPTH        32
-#define SHIM_FDT_HEADER_SIZE_V16  36 /* no size_dt_struct */
-#define SHIM_FDT_HEADER_SIZE      40
+#define SHIM_FDT_MAGIC           0xd00dfeedU
+#define SHIM_FDT_MIN_VERSION     16
+#define SHIM_FDT_LAST_COMPATIBLE 17 /* newest last_comp_version understood */
+#define SHIM_FDT_MAX_DEPTH       32
+#define SHIM_FDT_HEADER_SIZE_V16 36 /* no size_dt_struct */
+#define SHIM_FDT_HEADER_SIZE     40
 
 enum shim_fdt_token_type {
 	SHIM_FDT_BEGIN_NODE = 1,

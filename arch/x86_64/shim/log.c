@@ -34,20 +34,13 @@ static void log_put(void *ctx, char c)
 	}
 }
 
-static void log_vformat(struct shim_log *l, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	shim_vformat(log_put, l, fmt, ap);
-	va_end(ap);
-}
-
 void shim_log(struct shim_log *l, const char *fmt, ...)
 {
+	const char *p;
 	va_list ap;
 
-	log_vformat(l, "%s", SHIM_LOG_PREFIX);
+	for (p = SHIM_LOG_PREFIX; *p; p++)
+		log_put(l, *p);
 	va_start(ap, fmt);
 	shim_vformat(log_put, l, fmt, ap);
 	va_end(ap);

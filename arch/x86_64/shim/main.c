@@ -8,12 +8,12 @@
 
 #include "arch/x86_64/shim/boot.h"
 
-#define COM1_PORT        0x3f8
-#define COM1_LSR         (COM1_PORT + 5)
-#define COM1_LSR_THRE    0x20 /* transmit holding register empty */
-#define COM1_POLL_LIMIT  100000 /* give up on a UART that never drains */
-#define DEBUG_EXIT_PORT  0x501 /* minivmm exits with the byte written here */
-#define SHIM_FATAL_EXIT  8
+#define COM1_PORT       0x3f8
+#define COM1_LSR        (COM1_PORT + 5)
+#define COM1_LSR_THRE   0x20   /* transmit holding register empty */
+#define COM1_POLL_LIMIT 100000 /* give up on a UART that never drains */
+#define DEBUG_EXIT_PORT 0x501  /* minivmm exits with the byte written here */
+#define SHIM_FATAL_EXIT 8
 
 /* Linker-script symbols: the image's extent, wherever it was loaded. */
 extern char __shim_start[] __attribute__((visibility("hidden")));
@@ -21,7 +21,7 @@ extern char __shim_end[] __attribute__((visibility("hidden")));
 
 /* entry.S */
 __attribute__((noreturn, visibility("hidden"))) void shim_enter_kernel(uint64_t entry,
-                                                                        uint64_t boot_params);
+                                                                       uint64_t boot_params);
 __attribute__((noreturn, visibility("hidden"))) void shim_main(uint64_t params_offset);
 
 static struct shim_log shim_log_state;

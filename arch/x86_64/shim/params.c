@@ -5,13 +5,15 @@
 
 #define U(x) ((unsigned long long)(x))
 
+#define RULE_OPTIONAL      1U /* size 0 means absent */
+#define RULE_BEFORE_KERNEL 2U /* persisted region, bounce buffer; the rest come after */
+
 /* One region to check: where the loader put it relative to the kernel, and its rules. */
 struct region_rule {
 	const char *name;
-	struct shim_region r; /* size 0: absent (allowed only when optional) */
+	struct shim_region r;
 	uint64_t min_size;
-	bool optional;
-	bool before_kernel; /* persisted region, bounce buffer */
+	unsigned int flags;
 };
 
 static uint64_t abs_addr(uint64_t base, int64_t offset)
@@ -24,18 +26,20 @@ static int check_memory(const struct shim_params_raw *p, uint64_t base, struct s
 {
 	l->mem_start = abs_addr(base, p->memory_start_offset);
 	if (!p->memory_size || p->memory_size % SHIM_VTL2_ALIGN || l->mem_start % SHIM_VTL2_ALIGN)
-		return shim_err_set(e, SHIM_EINVAL,
-		                    "VTL2 memory 0x%llx size 0x%llx is not 2 MiB aligned and non-empty",
-		                    U(l->mem_start), U(p->memory_size));
+		return shim_err_set(
+		    e, SHIM_EINVAL,
+		    "VTL2 memory 0x%llx size 0x%llx is not 2 MiB aligned and non-empty",
+		    U(l->mem_start), U(p->memory_size));
 	if (!shim_range_end(l->mem_start, p->memory_size, &l->mem_end))
 		return shim_err_set(e, SHIM_ERANGE, "VTL2 memory 0x%llx size 0x%llx wraps",
 		                    U(l->mem_start), U(p->memory_size));
 	l->used_start = abs_addr(base, p->used_start);
 	l->used_end = abs_addr(base, p->used_end);
 	if (l->used_start < l->mem_start || l->used_start > l->used_end || l->used_end > l->mem_end)
-		return shim_err_set(e, SHIM_ERANGE,
-		                    "used range [0x%llx, 0x%llx) outside VTL2 memory [0x%llx, 0x%llx)",
-		                    U(l->used_start), U(l->used_end), U(l->mem_start), U(l->mem_end));
+		return shim_err_set(
+		    e, SHIM_ERANGE,
+		    "used range [0x%llx, 0x%llx) outside VTL2 memory [0x%llx, 0x%llx)",
+		    U(l->used_start), U(l->used_end), U(l->mem_start), U(l->mem_end));
 	return 0;
 }
 
@@ -62,7 +66,7 @@ static int check_region(const struct region_rule *c, const struct shim_layout *l
 {
 	uint64_t end;
 
-	if (!c->r.size && c->optional)
+	if (!c->r.size && (c->flags & RULE_OPTIONAL))
 		return 0;
 	if (c->r.size < c->min_size || !c->r.size)
 		return shim_err_set(e, SHIM_EINVAL, "%s size 0x%llx, need at least 0x%llx", c->name,
@@ -72,10 +76,10 @@ static int check_region(const struct region_rule *c, const struct shim_layout *l
 		                    U(c->r.start));
 	if (!shim_range_end(c->r.start, c->r.size, &end) || c->r.start < l->used_start ||
 	    end > l->used_end)
-		return shim_err_set(e, SHIM_ERANGE,
-		                    "%s [0x%llx, +0x%llx) outside the used VTL2 range [0x%llx, 0x%llx)",
-		                    c->name, U(c->r.start), U(c->r.size), U(l->used_start),
-		                    U(l->used_end));
+		return shim_err_set(
+		    e, SHIM_ERANGE,
+		    "%s [0x%llx, +0x%llx) outside the used VTL2 range [0x%llx, 0x%llx)", c->name,
+		    U(c->r.start), U(c->r.size), U(l->used_start), U(l->used_end));
 	return 0;
 }
 
@@ -92,9 +96,10 @@ static int check_overlaps(const struct region_rule *c, unsigned int n, struct sh
 		for (j = i + 1; j < n; j++) {
 			if (overlap(&c[i].r, &c[j].r))
 				return shim_err_set(
-				    e, SHIM_EINVAL, "%s [0x%llx, +0x%llx) overlaps %s [0x%llx, +0x%llx)",
-				    c[i].name, U(c[i].r.start), U(c[i].r.size), c[j].name,
-				    U(c[j].r.start), U(c[j].r.size));
+				    e, SHIM_EINVAL,
+				    "%s [0x%llx, +0x%llx) overlaps %s [0x%llx, +0x%llx)", c[i].name,
+				    U(c[i].r.start), U(c[i].r.size), c[j].name, U(c[j].r.start),
+				    U(c[j].r.size));
 		}
 	}
 	return 0;
@@ -111,15 +116,17 @@ static int check_kernel(const struct region_rule *c, unsigned int n, struct shim
 	for (i = 0; i < n; i++) {
 		if (!c[i].r.size)
 			continue;
-		if (c[i].before_kernel && c[i].r.start + c[i].r.size > l->kernel_start)
+		if ((c[i].flags & RULE_BEFORE_KERNEL) &&
+		    c[i].r.start + c[i].r.size > l->kernel_start)
 			l->kernel_start = c[i].r.start + c[i].r.size;
-		if (!c[i].before_kernel && c[i].r.start < l->kernel_limit)
+		if (!(c[i].flags & RULE_BEFORE_KERNEL) && c[i].r.start < l->kernel_limit)
 			l->kernel_limit = c[i].r.start;
 	}
 	if (l->kernel_entry < l->kernel_start || l->kernel_entry >= l->kernel_limit)
-		return shim_err_set(e, SHIM_ERANGE,
-		                    "kernel entry 0x%llx outside the kernel's room [0x%llx, 0x%llx)",
-		                    U(l->kernel_entry), U(l->kernel_start), U(l->kernel_limit));
+		return shim_err_set(
+		    e, SHIM_ERANGE,
+		    "kernel entry 0x%llx outside the kernel's room [0x%llx, 0x%llx)",
+		    U(l->kernel_entry), U(l->kernel_start), U(l->kernel_limit));
 	return 0;
 }
 
@@ -138,7 +145,8 @@ static void fill_regions(const struct shim_params_raw *p, struct shim_layout *l)
 		                            p->vtl2_reserved_region_size };
 	l->sidecar = (struct shim_region){ abs_addr(b, p->sidecar_offset), p->sidecar_size };
 	l->sidecar_entry = abs_addr(b, p->sidecar_entry_offset);
-	l->bounce = (struct shim_region){ abs_addr(b, p->bounce_buffer_start), p->bounce_buffer_size };
+	l->bounce =
+	    (struct shim_region){ abs_addr(b, p->bounce_buffer_start), p->bounce_buffer_size };
 	l->log = (struct shim_region){ abs_addr(b, p->log_buffer_start), p->log_buffer_size };
 	l->heap = (struct shim_region){ abs_addr(b, p->heap_start_offset), p->heap_size };
 	l->persisted = (struct shim_region){ abs_addr(b, p->persisted_state_region_offset),
@@ -159,31 +167,32 @@ static int check_sidecar(const struct shim_layout *l, struct shim_err *e)
 
 #define NR_RULES 11
 
+static struct region_rule rule(const char *name, uint64_t start, uint64_t size, uint64_t min_size,
+                               unsigned int flags)
+{
+	return (struct region_rule){ name, { start, size }, min_size, flags };
+}
+
 /* In the loader's order (LOADER-SPEC §2.4); the initrd as the pages it was given. */
 static void build_rules(const struct shim_layout *l, struct region_rule *c)
 {
 	const struct shim_self *self = &l->self;
-	unsigned int n = 0;
+	const uint64_t initrd_pages = shim_align_up(l->initrd.size, SHIM_PAGE_SIZE);
 
-	c[n++] = (struct region_rule){ "persisted state region", l->persisted, 0, true, true };
-	c[n++] = (struct region_rule){ "bounce buffer", l->bounce, 0, true, true };
-	c[n++] = (struct region_rule){ "sidecar", l->sidecar, 0, true, false };
-	c[n++] = (struct region_rule){ "shim image", { self->start, self->end - self->start },
-		                       SHIM_PAGE_SIZE, false, false };
-	c[n++] = (struct region_rule){ "initrd",
-		                       { l->initrd.start,
-		                         shim_align_up(l->initrd.size, SHIM_PAGE_SIZE) },
-		                       0,
-		                       true,
-		                       false };
-	c[n++] = (struct region_rule){ "shim params", { self->params, SHIM_PAGE_SIZE }, 0, false,
-		                       false };
-	c[n++] = (struct region_rule){ "command line page", l->cmdline, 0, false, false };
-	c[n++] = (struct region_rule){ "VTL2 reserved region", l->reserved, 0, true, false };
-	c[n++] = (struct region_rule){ "parameter region", l->param_region,
-		                       SHIM_PARAM_REGION_MIN_SIZE, false, false };
-	c[n++] = (struct region_rule){ "log buffer", l->log, SHIM_LOG_MIN_SIZE, false, false };
-	c[n++] = (struct region_rule){ "heap", l->heap, SHIM_HEAP_MIN_SIZE, false, false };
+	c[0] = rule("persisted state region", l->persisted.start, l->persisted.size, 0,
+	            RULE_OPTIONAL | RULE_BEFORE_KERNEL);
+	c[1] = rule("bounce buffer", l->bounce.start, l->bounce.size, 0,
+	            RULE_OPTIONAL | RULE_BEFORE_KERNEL);
+	c[2] = rule("sidecar", l->sidecar.start, l->sidecar.size, 0, RULE_OPTIONAL);
+	c[3] = rule("shim image", self->start, self->end - self->start, SHIM_PAGE_SIZE, 0);
+	c[4] = rule("initrd", l->initrd.start, initrd_pages, 0, RULE_OPTIONAL);
+	c[5] = rule("shim params", self->params, SHIM_PAGE_SIZE, 0, 0);
+	c[6] = rule("command line page", l->cmdline.start, l->cmdline.size, 0, 0);
+	c[7] = rule("VTL2 reserved region", l->reserved.start, l->reserved.size, 0, RULE_OPTIONAL);
+	c[8] = rule("parameter region", l->param_region.start, l->param_region.size,
+	            SHIM_PARAM_REGION_MIN_SIZE, 0);
+	c[9] = rule("log buffer", l->log.start, l->log.size, SHIM_LOG_MIN_SIZE, 0);
+	c[10] = rule("heap", l->heap.start, l->heap.size, SHIM_HEAP_MIN_SIZE, 0);
 }
 
 int shim_params_check(const struct shim_params_raw *p, const struct shim_self *self,

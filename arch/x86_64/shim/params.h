@@ -14,10 +14,10 @@
 #include "loader/paravisor_defs.h"
 
 /* The heap holds the zero page, then the command line (SHIM_CMDLINE_MAX bytes). */
-#define SHIM_HEAP_MIN_SIZE    (2 * SHIM_PAGE_SIZE)
+#define SHIM_HEAP_MIN_SIZE (2 * SHIM_PAGE_SIZE)
 /* The device-tree area must fit: pages [40, 104) of the parameter region. */
 #define SHIM_PARAM_REGION_MIN_SIZE                                                             \
-	((PARAVISOR_CONFIG_DEVICE_TREE_PAGE_INDEX + PARAVISOR_CONFIG_DEVICE_TREE_SIZE_PAGES) *    \
+	((PARAVISOR_CONFIG_DEVICE_TREE_PAGE_INDEX + PARAVISOR_CONFIG_DEVICE_TREE_SIZE_PAGES) * \
 	 SHIM_PAGE_SIZE)
 #define SHIM_VTL2_ALIGN 0x200000ULL /* the loader's MemoryUnaligned rule */
 

@@ -52,7 +52,8 @@ static void add_memory(void *fdt, const struct fix_dt_memory *m, unsigned int n)
 		FDT_OK(fdt_property_string(fdt, "device_type", "memory"));
 		property_u64_pair(fdt, "reg", m[n].start, m[n].size);
 		if (m[n].igvm_type != FIX_NO_IGVM_TYPE)
-			FDT_OK(fdt_property_u32(fdt, PV_DT_IGVM_TYPE_PROPERTY, (uint32_t)m[n].igvm_type));
+			FDT_OK(fdt_property_u32(fdt, PV_DT_IGVM_TYPE_PROPERTY,
+			                        (uint32_t)m[n].igvm_type));
 		FDT_OK(fdt_property_u32(fdt, "numa-node-id", 0));
 		FDT_OK(fdt_end_node(fdt));
 	}
@@ -60,8 +61,8 @@ static void add_memory(void *fdt, const struct fix_dt_memory *m, unsigned int n)
 
 static void add_bus(void *fdt)
 {
-	fdt64_t ranges[6] = { cpu_to_fdt64(0xf8000000), cpu_to_fdt64(0xf8000000),
-		              cpu_to_fdt64(0x6000000),  cpu_to_fdt64(0x1000000000),
+	fdt64_t ranges[6] = { cpu_to_fdt64(0xf8000000),   cpu_to_fdt64(0xf8000000),
+		              cpu_to_fdt64(0x6000000),    cpu_to_fdt64(0x1000000000),
 		              cpu_to_fdt64(0x1000000000), cpu_to_fdt64(0x40000000) };
 
 	FDT_OK(fdt_begin_node(fdt, "bus"));
