@@ -105,7 +105,8 @@ static int exit_code_for_failure(const struct machine_result *r, const struct er
 	if (e->errnum == ENOMEM)
 		return MINIVMM_EXIT_INTERNAL;
 	if (r->failed_step == MACHINE_STEP_LOAD ||
-	    (r->failed_step == MACHINE_STEP_MEMORY && e->errnum == EINVAL))
+	    ((r->failed_step == MACHINE_STEP_MEMORY || r->failed_step == MACHINE_STEP_VCPUS) &&
+	     e->errnum == EINVAL))
 		return MINIVMM_EXIT_BAD_INPUT;
 	return MINIVMM_EXIT_INTERNAL;
 }

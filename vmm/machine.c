@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +40,10 @@ static int build_vcpus(struct vm *vm, unsigned int n, struct err *e)
 	unsigned int i;
 	int ret;
 
+	int max = kvm_check_cap(vm->kvm.fd, KVM_CAP_MAX_VCPUS);
+
+	if (max > 0 && n > (unsigned int)max)
+		return err_set(e, EINVAL, "--cpus %u: this KVM allows at most %d vCPUs", n, max);
 	vm->nr_vcpus_planned = n;
 	for (i = 0; i < n; i++) {
 		ret = vm_create_vcpu(vm, i, e);

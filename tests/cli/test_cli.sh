@@ -158,6 +158,37 @@ check_vmlinux_dumps() {
 	expect_line "$tmp/dump" "^  CR0 +0x11$"
 }
 
+check_paravisor_dumps() {
+	local tag
+	if ! "$minivmm" --dump-layout --paravisor --kernel "$assets/vmlinux" \
+		--initrd "$assets/initrd.cpio.gz" >"$tmp/dump" 2>"$tmp/err"; then
+		fail "--dump-layout --paravisor: $(cat "$tmp/err")"
+	fi
+	expect_line "$tmp/dump" "^  VTL2 range \[0x8000000, 0x18000000\), relocatable$"
+	for tag in underhill-kernel underhill-boot-shim underhill-initrd underhill-gdt \
+		underhill-shim-params underhill-command-line "underhill-slit \(parameter area\)" \
+		"underhill-device-tree \(parameter area\)" loader-imported-regions \
+		underhill-vtl2-measured-config ohcl-boot-shim-log-buffer ohcl-boot-shim-heap \
+		underhill-page-tables underhill-measured-config acpi-madt; do
+		expect_line "$tmp/dump" " $tag$"
+	done
+	expect_line "$tmp/dump" "^  0x0000000008200000 0x[0-9a-f]+ +[0-9]+ exclusive .* underhill-kernel$"
+	expect_line "$tmp/dump" "^  CR0 +0x80000021$"
+	expect_line "$tmp/dump" "^  CS +selector=0x10 base=0x0 limit=0xffffffff attributes=0xa09b$"
+	if ! "$minivmm" --dump-layout --paravisor --relocate auto --mem 1G \
+		--kernel "$assets/vmlinux" >"$tmp/dump" 2>"$tmp/err"; then
+		fail "--dump-layout --paravisor --relocate auto: $(cat "$tmp/err")"
+	fi
+	expect_line "$tmp/dump" "^  relocated from 0x8000000 by \+0x28000000 \(--relocate\)$"
+	expect_line "$tmp/dump" "^  0x0000000030200000 0x[0-9a-f]+ +[0-9]+ exclusive .* underhill-kernel$"
+	expect_error 1 "--relocate 0x8100000: the region" \
+		--dump-layout --paravisor --relocate 0x8100000 --kernel "$assets/vmlinux"
+	expect_error 1 "needs 0x" --dump-layout --paravisor --vtl2-mem 32M --kernel "$assets/vmlinux"
+	expect_error 1 "--shim needs --paravisor" --dump-layout --shim x --kernel "$assets/vmlinux"
+	expect_error 1 "paravisor command line is 5000 bytes" --dump-layout --paravisor \
+		--kernel "$assets/vmlinux" --cmdline "$(head -c 5000 /dev/zero | tr '\0' a)"
+}
+
 check_bzimage_dump() {
 	dump "$assets/bzImage"
 	check_common_layout
@@ -178,6 +209,7 @@ check_bad_input
 check_kvm_errors
 check_vmlinux_dumps
 check_bzimage_dump
+check_paravisor_dumps
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"
 	exit 1
