@@ -33,6 +33,9 @@ static void post_write(void *dev, uint64_t off, const uint8_t *data, unsigned in
 
 const struct bus_device_ops post_port_ops = { .write = post_write };
 
+/* The bus fills reads with all ones and drops writes when a handler is absent. */
+const struct bus_device_ops absent_port_ops = { 0 };
+
 static void debug_write(void *dev, uint64_t off, const uint8_t *data, unsigned int len)
 {
 	struct debug_port *d = dev;

@@ -34,4 +34,10 @@ struct debug_port {
 
 extern const struct bus_device_ops pci_stub_ops, post_port_ops, debug_port_ops;
 
+/*
+ * Ports Linux probes for hardware minivmm does not have (COM2-COM4): reads
+ * all ones, writes ignored, like unclaimed ports, but known and so not logged.
+ */
+extern const struct bus_device_ops absent_port_ops;
+
 #endif
