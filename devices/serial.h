@@ -16,6 +16,9 @@
 #include "vmm/bus.h"
 
 #define SERIAL_COM1_BASE 0x3f8
+#define SERIAL_COM2_BASE 0x2f8
+#define SERIAL_COM3_BASE 0x3e8
+#define SERIAL_COM4_BASE 0x2e8
 #define SERIAL_COM1_IRQ  4
 #define SERIAL_NR_PORTS  8
 #define SERIAL_RX_SIZE   4096
