@@ -19,6 +19,7 @@
 #include "devices/serial.h"
 #include "vmm/arch.h"
 #include "vmm/exit_codes.h"
+#include "vmm/guest.h"
 #include "vmm/vm.h"
 
 struct x86_devices {
@@ -33,16 +34,7 @@ struct x86_devices {
 
 int arch_mem_ranges(uint64_t mem_size, struct mem_range *out, unsigned int *n, struct err *e)
 {
-	struct x86_mem_layout l;
-	unsigned int i;
-	int ret = x86_mem_layout_init(&l, mem_size, e);
-
-	if (ret)
-		return ret;
-	for (i = 0; i < l.nr_ram; i++)
-		out[i] = l.ram[i];
-	*n = l.nr_ram;
-	return 0;
+	return guest_x86_64.mem_ranges(mem_size, out, n, e);
 }
 
 static int register_ports(struct vm *vm, struct x86_devices *d, struct err *e)
