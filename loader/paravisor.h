@@ -92,6 +92,25 @@ int paravisor_import_vtl0_config(struct importer *imp, uint64_t config_page,
 /* Measured VTL2 config, then the imported-regions page is named. */
 int paravisor_import_vtl2_config(struct importer *imp, gpa_t param_region, struct err *e);
 
+/* The addresses both layouts share, filled in as a loader goes. */
+struct paravisor_layout {
+	gpa_t start; /* the VTL2 range */
+	uint64_t size;
+	gpa_t next; /* the cursor; at the end, the end of everything used */
+	gpa_t persisted, kernel_entry, shim_base, shim_entry;
+	gpa_t initrd;
+	uint64_t initrd_size;
+	gpa_t cmdline, params, param_region, log, heap, end_of_image;
+	gpa_t pt;
+	unsigned int pt_pages, pt_used;
+	bool relocatable;
+};
+
+/* The ShimParamsRaw fields every architecture fills the same way. */
+void paravisor_fill_shim_params(const struct paravisor_layout *l, const struct paravisor_config *c,
+                                struct shim_params_raw *p);
+void paravisor_fill_info(const struct paravisor_layout *l, struct paravisor_info *out);
+
 /* (addr - shim_base) with wrapping, as ShimParamsRaw stores it. */
 static inline int64_t paravisor_shim_offset(gpa_t addr, gpa_t shim_base)
 {

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/crc32.h"
+
 int paravisor_import_command_line(struct importer *imp, gpa_t gpa, const char *cmdline,
                                   enum paravisor_command_line_policy policy, struct err *e)
 {
@@ -131,4 +133,52 @@ int paravisor_import_vtl2_config(struct importer *imp, gpa_t param_region, struc
 	importer_set_imported_regions_config_page(
 	    imp, base + PARAVISOR_MEASURED_VTL2_CONFIG_ACCEPTED_MEMORY_PAGE_INDEX);
 	return 0;
+}
+
+void paravisor_fill_shim_params(const struct paravisor_layout *l, const struct paravisor_config *c,
+                                struct shim_params_raw *p)
+{
+	gpa_t b = l->shim_base;
+
+	memset(p, 0, sizeof(*p));
+	p->kernel_entry_offset = paravisor_shim_offset(l->kernel_entry, b);
+	p->cmdline_offset = paravisor_shim_offset(l->cmdline, b);
+	p->initrd_offset = paravisor_shim_offset(l->initrd, b);
+	p->initrd_size = l->initrd_size;
+	p->initrd_crc = c->initrd ? crc32_update(0, c->initrd->data, c->initrd->size) : 0;
+	p->supported_isolation_type = SHIM_ISOLATION_VBS;
+	p->memory_start_offset = paravisor_shim_offset(l->start, b);
+	p->memory_size = l->size;
+	p->parameter_region_offset = paravisor_shim_offset(l->param_region, b);
+	p->parameter_region_size = PARAVISOR_VTL2_CONFIG_REGION_PAGE_COUNT_MAX * PAGE_SIZE;
+	p->used_start = paravisor_shim_offset(l->start, b);
+	p->used_end = paravisor_shim_offset(l->next, b);
+	p->log_buffer_start = paravisor_shim_offset(l->log, b);
+	p->log_buffer_size = PARAVISOR_LOG_BUFFER_PAGES * PAGE_SIZE;
+	p->heap_start_offset = paravisor_shim_offset(l->heap, b);
+	p->heap_size = PARAVISOR_HEAP_PAGES * PAGE_SIZE;
+	p->persisted_state_region_offset = paravisor_shim_offset(l->persisted, b);
+	p->persisted_state_region_size = PARAVISOR_PERSISTED_REGION_SIZE;
+}
+
+void paravisor_fill_info(const struct paravisor_layout *l, struct paravisor_info *out)
+{
+	out->memory_start = l->start;
+	out->memory_size = l->size;
+	out->kernel_entry = l->kernel_entry;
+	out->shim_base = l->shim_base;
+	out->shim_entry = l->shim_entry;
+	out->initrd_gpa = l->initrd;
+	out->initrd_size = l->initrd_size;
+	out->cmdline_gpa = l->cmdline;
+	out->shim_params_gpa = l->params;
+	out->parameter_region_gpa = l->param_region;
+	out->log_buffer_gpa = l->log;
+	out->heap_gpa = l->heap;
+	out->end_of_vtl2_image = l->end_of_image;
+	out->page_tables_gpa = l->pt;
+	out->page_table_pages = l->pt_pages;
+	out->page_table_pages_used = l->pt_used;
+	out->used_end = l->next;
+	out->relocatable = l->relocatable;
 }

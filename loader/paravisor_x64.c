@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "arch/x86_64/pt_builder.h"
-#include "lib/crc32.h"
 #include "loader/elf.h"
 
 #define U(x) ((unsigned long long)(x))
@@ -37,19 +36,13 @@
 
 /* Where each piece went; filled step by step. */
 struct x64_layout {
-	bool snp, tdx, relocatable;
+	struct paravisor_layout pl;
+	bool snp, tdx;
 	enum boot_page_acceptance kernel_acc;
-	gpa_t start, offset;
-	uint64_t size;
-	gpa_t persisted, bounce, kernel_entry;
+	gpa_t bounce;
 	gpa_t sidecar_base, sidecar_entry;
 	uint64_t sidecar_size;
-	gpa_t shim_base, shim_entry;
-	gpa_t initrd;
-	uint64_t initrd_size;
-	gpa_t gdt, params, cmdline, reserved, param_region, log, heap, end_of_image;
-	gpa_t pt;
-	unsigned int pt_pages, pt_used;
+	gpa_t gdt, reserved;
 	uint64_t *tables; /* built at step 16, imported at step 20 */
 };
 
@@ -60,22 +53,22 @@ static int check_memory(struct importer *imp, const struct paravisor_config *c,
 
 	l->snp = iso.isolation_type == ISOLATION_SNP;
 	l->tdx = iso.isolation_type == ISOLATION_TDX;
-	l->relocatable = !c->has_memory_base && iso.isolation_type == ISOLATION_NONE;
-	l->start = c->has_memory_base ? c->memory_base : PARAVISOR_DEFAULT_MEMORY_BASE_ADDRESS;
-	l->size = c->memory_size;
+	l->pl.relocatable = !c->has_memory_base && iso.isolation_type == ISOLATION_NONE;
+	l->pl.start = c->has_memory_base ? c->memory_base : PARAVISOR_DEFAULT_MEMORY_BASE_ADDRESS;
+	l->pl.size = c->memory_size;
 	l->kernel_acc = l->snp || l->tdx ? BPA_SHARED : BPA_EXCLUSIVE;
-	if (!is_aligned(l->start, SZ_2M))
+	if (!is_aligned(l->pl.start, SZ_2M))
 		return err_set(e, EINVAL,
 		               "paravisor memory base 0x%llx is not 2 MiB aligned "
 		               "(MemoryUnaligned)",
-		               U(l->start));
-	if (!l->size || !is_aligned(l->size, SZ_2M))
+		               U(l->pl.start));
+	if (!l->pl.size || !is_aligned(l->pl.size, SZ_2M))
 		return err_set(e, EINVAL,
 		               "paravisor memory size 0x%llx is not a non-zero multiple "
 		               "of 2 MiB (MemoryUnaligned)",
-		               U(l->size));
+		               U(l->pl.size));
 	return importer_verify_startup_memory_available(
-	    imp, l->start >> PAGE_SHIFT, l->size >> PAGE_SHIFT,
+	    imp, l->pl.start >> PAGE_SHIFT, l->pl.size >> PAGE_SHIFT,
 	    iso.paravisor_present ? SMT_VTL2_PROTECTABLE_RAM : SMT_RAM, e);
 }
 
@@ -86,36 +79,36 @@ static int load_images(struct importer *imp, const struct paravisor_config *c, s
 	struct elf_load_info li;
 	int ret;
 
-	l->persisted = l->start;
-	l->offset = l->start + PARAVISOR_PERSISTED_REGION_SIZE;
+	l->pl.persisted = l->pl.start;
+	l->pl.next = l->pl.start + PARAVISOR_PERSISTED_REGION_SIZE;
 	if (l->snp || l->tdx) {
-		l->bounce = l->offset;
-		l->offset += SZ_2M;
+		l->bounce = l->pl.next;
+		l->pl.next += SZ_2M;
 	}
-	ret = elf_load_static(imp, c->kernel, l->offset, 0, true, l->kernel_acc, "underhill-kernel",
-	                      &li, e);
+	ret = elf_load_static(imp, c->kernel, l->pl.next, 0, true, l->kernel_acc,
+	                      "underhill-kernel", &li, e);
 	if (ret)
 		return ret;
-	l->offset = li.next_available_address;
-	l->kernel_entry = li.entrypoint;
+	l->pl.next = li.next_available_address;
+	l->pl.kernel_entry = li.entrypoint;
 	if (c->sidecar) {
-		l->offset = align_up(l->offset, SZ_2M);
-		ret = elf_load_static(imp, c->sidecar, 0, l->offset, false, BPA_EXCLUSIVE,
+		l->pl.next = align_up(l->pl.next, SZ_2M);
+		ret = elf_load_static(imp, c->sidecar, 0, l->pl.next, false, BPA_EXCLUSIVE,
 		                      "sidecar-kernel", &li, e);
 		if (ret)
 			return ret;
-		l->sidecar_size = li.next_available_address - l->offset;
+		l->sidecar_size = li.next_available_address - l->pl.next;
 		l->sidecar_entry = li.entrypoint;
 	}
-	l->sidecar_base = l->offset;
-	l->offset += l->sidecar_size;
-	ret = elf_load_static(imp, c->shim, 0, l->offset, false, BPA_EXCLUSIVE,
+	l->sidecar_base = l->pl.next;
+	l->pl.next += l->sidecar_size;
+	ret = elf_load_static(imp, c->shim, 0, l->pl.next, false, BPA_EXCLUSIVE,
 	                      "underhill-boot-shim", &li, e);
 	if (ret)
 		return ret;
-	l->shim_base = li.minimum_address_used;
-	l->shim_entry = li.entrypoint;
-	l->offset = li.next_available_address;
+	l->pl.shim_base = li.minimum_address_used;
+	l->pl.shim_entry = li.entrypoint;
+	l->pl.next = li.next_available_address;
 	return 0;
 }
 
@@ -126,27 +119,27 @@ static int place_regions(struct importer *imp, const struct paravisor_config *c,
 	int ret;
 
 	if (c->initrd) {
-		l->initrd = l->offset;
-		l->initrd_size = c->initrd->size;
-		ret = importer_import_pages(imp, l->offset >> PAGE_SHIFT,
+		l->pl.initrd = l->pl.next;
+		l->pl.initrd_size = c->initrd->size;
+		ret = importer_import_pages(imp, l->pl.next >> PAGE_SHIFT,
 		                            pages_for(c->initrd->size), "underhill-initrd",
 		                            l->kernel_acc, c->initrd->data, c->initrd->size, e);
 		if (ret)
 			return ret;
-		l->offset += align_up(c->initrd->size, PAGE_SIZE);
+		l->pl.next += align_up(c->initrd->size, PAGE_SIZE);
 	}
-	l->gdt = l->offset;
-	l->params = l->gdt + PAGE_SIZE;
-	l->cmdline = l->params + PAGE_SIZE;
-	ret = paravisor_import_command_line(imp, l->cmdline, c->cmdline, c->policy, e);
+	l->gdt = l->pl.next;
+	l->pl.params = l->gdt + PAGE_SIZE;
+	l->pl.cmdline = l->pl.params + PAGE_SIZE;
+	ret = paravisor_import_command_line(imp, l->pl.cmdline, c->cmdline, c->policy, e);
 	if (ret)
 		return ret;
-	l->reserved = l->cmdline + PAGE_SIZE;
-	l->param_region = l->reserved + PARAVISOR_RESERVED_VTL2_PAGE_COUNT_MAX * PAGE_SIZE;
-	l->log = l->param_region + PARAVISOR_VTL2_CONFIG_REGION_PAGE_COUNT_MAX * PAGE_SIZE;
-	l->heap = l->log + PARAVISOR_LOG_BUFFER_PAGES * PAGE_SIZE;
-	l->end_of_image = l->heap + PARAVISOR_HEAP_PAGES * PAGE_SIZE;
-	return paravisor_import_log_and_heap(imp, l->log, l->heap, e);
+	l->reserved = l->pl.cmdline + PAGE_SIZE;
+	l->pl.param_region = l->reserved + PARAVISOR_RESERVED_VTL2_PAGE_COUNT_MAX * PAGE_SIZE;
+	l->pl.log = l->pl.param_region + PARAVISOR_VTL2_CONFIG_REGION_PAGE_COUNT_MAX * PAGE_SIZE;
+	l->pl.heap = l->pl.log + PARAVISOR_LOG_BUFFER_PAGES * PAGE_SIZE;
+	l->pl.end_of_image = l->pl.heap + PARAVISOR_HEAP_PAGES * PAGE_SIZE;
+	return paravisor_import_log_and_heap(imp, l->pl.log, l->pl.heap, e);
 }
 
 /* Step 16: HEAD's range-based builder over the VTL2 range (+ local map, + TDX reset page). */
@@ -155,29 +148,31 @@ static int build_page_tables(struct x64_layout *l, struct err *e)
 	struct x86_pt_range ranges[3];
 	unsigned int n = 0, cap;
 
-	l->pt = l->end_of_image;
-	l->pt_pages = X64_PT_BASE_PAGES + 2 * (unsigned int)x86_pde_table_count(l->start, l->size);
+	l->pl.pt = l->pl.end_of_image;
+	l->pl.pt_pages =
+	    X64_PT_BASE_PAGES + 2 * (unsigned int)x86_pde_table_count(l->pl.start, l->pl.size);
 	if (l->snp || l->tdx) {
-		l->pt_pages += (unsigned int)x86_pde_table_count(PARAVISOR_LOCAL_MAP_VA,
-		                                                 PARAVISOR_LOCAL_MAP_SIZE);
+		l->pl.pt_pages += (unsigned int)x86_pde_table_count(PARAVISOR_LOCAL_MAP_VA,
+		                                                    PARAVISOR_LOCAL_MAP_SIZE);
 		ranges[n++] =
 		    (struct x86_pt_range){ PARAVISOR_LOCAL_MAP_VA,
 			                   PARAVISOR_LOCAL_MAP_VA + PARAVISOR_LOCAL_MAP_SIZE };
 	}
-	ranges[n++] = (struct x86_pt_range){ l->start, l->start + l->size };
+	ranges[n++] = (struct x86_pt_range){ l->pl.start, l->pl.start + l->pl.size };
 	if (l->tdx) {
-		l->pt_pages += X64_TDX_PT_PAGES;
+		l->pl.pt_pages += X64_TDX_PT_PAGES;
 		ranges[n++] = (struct x86_pt_range){ TDX_RESET_PAGE, SZ_4G };
 	}
-	l->offset = l->pt + (uint64_t)l->pt_pages * PAGE_SIZE;
+	l->pl.next = l->pl.pt + (uint64_t)l->pl.pt_pages * PAGE_SIZE;
 	/* HEAD builds into at most 20 work tables; the region keeps its formula size. */
-	cap = l->pt_pages < PARAVISOR_X64_PAGE_TABLE_MAX_COUNT ? l->pt_pages
-	                                                       : PARAVISOR_X64_PAGE_TABLE_MAX_COUNT;
+	cap = l->pl.pt_pages < PARAVISOR_X64_PAGE_TABLE_MAX_COUNT
+	          ? l->pl.pt_pages
+	          : PARAVISOR_X64_PAGE_TABLE_MAX_COUNT;
 	l->tables = calloc(cap, PAGE_SIZE);
 	if (!l->tables)
 		return err_set(e, ENOMEM, "paravisor page tables: out of memory");
-	return x86_pt_build(l->pt, ranges, n, l->snp ? SNP_C_BIT : -1, l->tables, cap, &l->pt_used,
-	                    e);
+	return x86_pt_build(l->pl.pt, ranges, n, l->snp ? SNP_C_BIT : -1, l->tables, cap,
+	                    &l->pl.pt_used, e);
 }
 
 /* Step 17: relocation records; step 18: the memory check. */
@@ -186,22 +181,22 @@ static int declare_relocation_and_check(struct importer *imp, const struct x64_l
 {
 	int ret;
 
-	if (l->relocatable) {
-		ret = importer_relocation_region(imp, l->start, l->end_of_image - l->start,
+	if (l->pl.relocatable) {
+		ret = importer_relocation_region(imp, l->pl.start, l->pl.end_of_image - l->pl.start,
 		                                 PARAVISOR_RELOCATION_ALIGNMENT,
 		                                 PARAVISOR_DEFAULT_MEMORY_BASE_ADDRESS,
 		                                 PARAVISOR_RELOCATION_MAX_GPA, true, true, 0, e);
 		if (!ret)
-			ret = importer_page_table_relocation(imp, l->pt, l->pt_pages, l->pt_used, 0,
-			                                     e);
+			ret = importer_page_table_relocation(imp, l->pl.pt, l->pl.pt_pages,
+			                                     l->pl.pt_used, 0, e);
 		if (ret)
 			return ret;
 	}
-	if (l->offset > l->start + l->size)
+	if (l->pl.next > l->pl.start + l->pl.size)
 		return err_set(e, ENOSPC,
 		               "paravisor image needs 0x%llx bytes of VTL2 memory, only 0x%llx "
 		               "configured (NotEnoughMemory)",
-		               U(l->offset - l->start), U(l->size));
+		               U(l->pl.next - l->pl.start), U(l->pl.size));
 	return 0;
 }
 
@@ -209,36 +204,19 @@ static int declare_relocation_and_check(struct importer *imp, const struct x64_l
 static void fill_shim_params(const struct x64_layout *l, const struct paravisor_config *c,
                              struct shim_params_raw *p)
 {
-	gpa_t b = l->shim_base;
+	gpa_t b = l->pl.shim_base;
 
-	memset(p, 0, sizeof(*p));
-	p->kernel_entry_offset = paravisor_shim_offset(l->kernel_entry, b);
-	p->cmdline_offset = paravisor_shim_offset(l->cmdline, b);
-	p->initrd_offset = paravisor_shim_offset(l->initrd, b);
-	p->initrd_size = l->initrd_size;
-	p->initrd_crc = c->initrd ? crc32_update(0, c->initrd->data, c->initrd->size) : 0;
+	paravisor_fill_shim_params(&l->pl, c, p);
 	p->supported_isolation_type = l->snp   ? SHIM_ISOLATION_SNP
 	                              : l->tdx ? SHIM_ISOLATION_TDX
 	                                       : SHIM_ISOLATION_VBS;
-	p->memory_start_offset = paravisor_shim_offset(l->start, b);
-	p->memory_size = l->size;
-	p->parameter_region_offset = paravisor_shim_offset(l->param_region, b);
-	p->parameter_region_size = PARAVISOR_VTL2_CONFIG_REGION_PAGE_COUNT_MAX * PAGE_SIZE;
 	p->vtl2_reserved_region_offset = paravisor_shim_offset(l->reserved, b);
 	p->vtl2_reserved_region_size = PARAVISOR_RESERVED_VTL2_PAGE_COUNT_MAX * PAGE_SIZE;
 	p->sidecar_offset = paravisor_shim_offset(l->sidecar_base, b);
 	p->sidecar_size = l->sidecar_size;
 	p->sidecar_entry_offset = paravisor_shim_offset(l->sidecar_entry, b);
-	p->used_start = paravisor_shim_offset(l->start, b);
-	p->used_end = paravisor_shim_offset(l->offset, b);
 	p->bounce_buffer_start = l->bounce ? paravisor_shim_offset(l->bounce, b) : 0;
 	p->bounce_buffer_size = l->bounce ? SZ_2M : 0;
-	p->log_buffer_start = paravisor_shim_offset(l->log, b);
-	p->log_buffer_size = PARAVISOR_LOG_BUFFER_PAGES * PAGE_SIZE;
-	p->heap_start_offset = paravisor_shim_offset(l->heap, b);
-	p->heap_size = PARAVISOR_HEAP_PAGES * PAGE_SIZE;
-	p->persisted_state_region_offset = paravisor_shim_offset(l->persisted, b);
-	p->persisted_state_region_size = PARAVISOR_PERSISTED_REGION_SIZE;
 }
 
 /* Steps 21-22: the shim's GDT (code at index 2, data at 3) and its entry state. */
@@ -260,13 +238,13 @@ static int import_gdt_and_registers(struct importer *imp, const struct x64_layou
 		/* OpenVMM's workaround: TR at its architectural reset value. */
 		{ .name = X86_REG_TR, .seg = { 0, 0xffff, 0, X64_BUSY_TSS_SEGMENT_ATTRIBUTES } },
 		{ .name = X86_REG_CR0, .value = X64_CR0_PG | X64_CR0_PE | X64_CR0_NE },
-		{ .name = X86_REG_CR3, .value = l->pt },
+		{ .name = X86_REG_CR3, .value = l->pl.pt },
 		{ .name = X86_REG_CR4, .value = X64_CR4_PAE | X64_CR4_MCE | X64_CR4_OSXSAVE },
 		{ .name = X86_REG_EFER, .value = X64_EFER_LMA | X64_EFER_LME | X64_EFER_NXE },
 		{ .name = X86_REG_PAT, .value = X64_PAT_DEFAULT },
 		/* relative to the shim's base, so it needs no fix-up when relocated */
-		{ .name = X86_REG_RSI, .value = l->params - l->shim_base },
-		{ .name = X86_REG_RIP, .value = l->shim_entry },
+		{ .name = X86_REG_RSI, .value = l->pl.params - l->pl.shim_base },
+		{ .name = X86_REG_RIP, .value = l->pl.shim_entry },
 	};
 	unsigned int i;
 	int ret;
@@ -335,28 +313,6 @@ static int import_snp_pages(struct importer *imp, const struct x64_layout *l, st
 	return ret;
 }
 
-static void fill_info(const struct x64_layout *l, struct paravisor_info *out)
-{
-	out->memory_start = l->start;
-	out->memory_size = l->size;
-	out->kernel_entry = l->kernel_entry;
-	out->shim_base = l->shim_base;
-	out->shim_entry = l->shim_entry;
-	out->initrd_gpa = l->initrd;
-	out->initrd_size = l->initrd_size;
-	out->cmdline_gpa = l->cmdline;
-	out->shim_params_gpa = l->params;
-	out->parameter_region_gpa = l->param_region;
-	out->log_buffer_gpa = l->log;
-	out->heap_gpa = l->heap;
-	out->end_of_vtl2_image = l->end_of_image;
-	out->page_tables_gpa = l->pt;
-	out->page_table_pages = l->pt_pages;
-	out->page_table_pages_used = l->pt_used;
-	out->used_end = l->offset;
-	out->relocatable = l->relocatable;
-}
-
 /* Steps 19-27, once the layout is known. */
 static int import_state(struct importer *imp, const struct paravisor_config *c,
                         const struct x64_layout *l, struct paravisor_info *out, struct err *e)
@@ -364,23 +320,23 @@ static int import_state(struct importer *imp, const struct paravisor_config *c,
 	int ret;
 
 	fill_shim_params(l, c, &out->shim_params);
-	ret = importer_import_pages(imp, l->params >> PAGE_SHIFT, 1, "underhill-shim-params",
+	ret = importer_import_pages(imp, l->pl.params >> PAGE_SHIFT, 1, "underhill-shim-params",
 	                            BPA_EXCLUSIVE, &out->shim_params, sizeof(out->shim_params), e);
 	if (!ret)
-		ret = importer_import_pages(imp, l->pt >> PAGE_SHIFT, l->pt_pages,
+		ret = importer_import_pages(imp, l->pl.pt >> PAGE_SHIFT, l->pl.pt_pages,
 		                            "underhill-page-tables", BPA_EXCLUSIVE, l->tables,
-		                            (size_t)l->pt_used * PAGE_SIZE, e);
+		                            (size_t)l->pl.pt_used * PAGE_SIZE, e);
 	if (!ret)
 		ret = import_gdt_and_registers(imp, l, e);
 	if (!ret)
-		ret = paravisor_create_parameter_areas(imp, l->param_region, e);
+		ret = paravisor_create_parameter_areas(imp, l->pl.param_region, e);
 	if (!ret && l->snp)
 		ret = import_snp_pages(imp, l, e);
 	if (!ret)
 		ret = paravisor_import_vtl0_config(
 		    imp, PARAVISOR_VTL0_MEASURED_CONFIG_BASE_PAGE_X64, c, true, e);
 	if (!ret)
-		ret = paravisor_import_vtl2_config(imp, l->param_region, e);
+		ret = paravisor_import_vtl2_config(imp, l->pl.param_region, e);
 	return ret;
 }
 
@@ -404,7 +360,7 @@ int paravisor_load_x64(struct importer *imp, const struct paravisor_config *c,
 	if (!ret)
 		ret = import_state(imp, c, &l, out, e);
 	if (!ret)
-		fill_info(&l, out);
+		paravisor_fill_info(&l.pl, out);
 	free(l.tables);
 	return ret;
 }
