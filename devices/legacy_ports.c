@@ -47,8 +47,12 @@ static void debug_write(void *dev, uint64_t off, const uint8_t *data, unsigned i
 		d->platform->ops->boot_complete(d->platform, v);
 		return;
 	}
-	snprintf(why, sizeof(why), "the guest wrote exit code %u to port 0x%x", v & 0xff,
-	         DEBUG_EXIT_PORT);
+	if (d->where)
+		snprintf(why, sizeof(why), "the guest wrote exit code %u to %s", v & 0xff,
+		         d->where);
+	else
+		snprintf(why, sizeof(why), "the guest wrote exit code %u to port 0x%x", v & 0xff,
+		         DEBUG_EXIT_PORT);
 	d->platform->ops->stop(d->platform, (int)(v & 0xff), why);
 }
 

@@ -7,7 +7,7 @@
  *   - the POST/delay port 0x80 (writes ignored);
  *   - the minivmm debug device at 0x501/0x502: a write to 0x501 ends minivmm
  *     with the byte written as its exit code; a write to 0x502 records
- *     "boot complete".
+ *     "boot complete" (arm64 has it on the MMIO bus: offsets 0 and 1).
  */
 #ifndef MINIVMM_DEVICES_LEGACY_PORTS_H
 #define MINIVMM_DEVICES_LEGACY_PORTS_H
@@ -30,6 +30,7 @@ struct pci_stub {
 
 struct debug_port {
 	struct platform *platform;
+	const char *where; /* for the exit message; NULL: "port 0x501" */
 };
 
 extern const struct bus_device_ops pci_stub_ops, post_port_ops, debug_port_ops;

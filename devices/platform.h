@@ -20,6 +20,11 @@ struct platform_ops {
 	void (*stop)(struct platform *p, int exit_code, const char *reason);
 	/* The guest reported "boot complete" with a value. */
 	void (*boot_complete)(struct platform *p, uint32_t value);
+	/*
+	 * Optional: send one edge on gsi, as virtio devices signal (minivmm: an
+	 * irqfd). Without it platform_trigger_irq() pulses set_irq.
+	 */
+	void (*trigger_irq)(struct platform *p, unsigned int gsi);
 };
 
 struct platform {
@@ -29,6 +34,16 @@ struct platform {
 static inline void platform_set_irq(struct platform *p, unsigned int gsi, int level)
 {
 	p->ops->set_irq(p, gsi, level);
+}
+
+static inline void platform_trigger_irq(struct platform *p, unsigned int gsi)
+{
+	if (p->ops->trigger_irq) {
+		p->ops->trigger_irq(p, gsi);
+		return;
+	}
+	p->ops->set_irq(p, gsi, 1);
+	p->ops->set_irq(p, gsi, 0);
 }
 
 #endif

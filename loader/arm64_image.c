@@ -33,6 +33,12 @@ int arm64_image_parse(const struct image_file *f, struct arm64_image_header *h, 
 		    "%s: arm64 Image flags 0x%llx lack bit 3: the kernel must be placeable "
 		    "anywhere in physical memory",
 		    f->name, U(h->flags));
+	if (h->text_offset >= SZ_2M || !is_aligned(h->text_offset, PAGE_SIZE))
+		return err_set(
+		    e, EINVAL,
+		    "%s: arm64 Image text_offset 0x%llx: expected a 4 KiB-aligned offset "
+		    "below 2 MiB",
+		    f->name, U(h->text_offset));
 	return 0;
 }
 
@@ -102,4 +108,28 @@ int arm64_load_kernel_and_initrd(struct importer *imp, const struct image_file *
 		next = out->dtb_gpa + dtb_size;
 	}
 	return initrd ? place_initrd(imp, initrd, initrd_gpa, next, out, e) : 0;
+}
+
+int arm64_set_direct_boot_registers(struct importer *imp, const struct arm64_load_info *info,
+                                    struct err *e)
+{
+	const struct a64_register regs[] = {
+		{ A64_REG_PC, info->entry },
+		{ A64_REG_CPSR, ARM64_BOOT_CPSR },
+		{ A64_REG_SCTLR_EL1, ARM64_BOOT_SCTLR_EL1 },
+		{ A64_REG_TCR_EL1, ARM64_BOOT_TCR_EL1 },
+		{ A64_REG_TTBR0_EL1, 0 },
+		{ A64_REG_TTBR1_EL1, 0 },
+		{ A64_REG_VBAR_EL1, 0 },
+		{ A64_REG_X0, info->dtb_gpa },
+	};
+	unsigned int i, n = ARRAY_SIZE(regs) - (info->dtb_size ? 0 : 1);
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = importer_import_a64_register(imp, &regs[i], e);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

@@ -20,6 +20,15 @@
 #define ARM64_IMAGE_PAGE_SIZE(f)   (((f) >> 1) & 3) /* 0 unspecified, 1 4K, 2 16K, 3 64K */
 #define ARM64_IMAGE_FLAG_PHYS_BASE (1u << 3)        /* may sit anywhere in physical memory */
 
+/*
+ * Entry state of LOADER-SPEC §4.5 set_direct_boot_registers_arm64: CPSR EL1h with DAIF
+ * masked; SCTLR_EL1 C, I, EOS, TSCXT, EIS, SPAN, nTLSMD, LSMAOE with the MMU off; TCR_EL1
+ * with 4 KiB granules, a 48-bit IPS and both walks disabled (EPD0, EPD1).
+ */
+#define ARM64_BOOT_CPSR      0x3c5ULL
+#define ARM64_BOOT_SCTLR_EL1 0x30d01804ULL
+#define ARM64_BOOT_TCR_EL1   0x0000000580803591ULL
+
 struct arm64_image_header {
 	uint32_t code0, code1;
 	uint64_t text_offset;
@@ -32,7 +41,10 @@ struct arm64_image_header {
 
 _Static_assert(sizeof(struct arm64_image_header) == ARM64_IMAGE_HEADER_SIZE, "Image header");
 
-/* Validates the header: magic, little-endian, 4 KiB pages, placeable anywhere. */
+/*
+ * Validates the header: magic, little-endian, 4 KiB pages, placeable
+ * anywhere, text_offset a page-aligned offset inside the 2 MiB alignment.
+ */
 int arm64_image_parse(const struct image_file *f, struct arm64_image_header *out, struct err *e);
 
 struct arm64_load_info {
@@ -54,5 +66,13 @@ int arm64_load_kernel_and_initrd(struct importer *imp, const struct image_file *
                                  gpa_t kernel_min_start, const struct image_file *initrd,
                                  gpa_t initrd_gpa, const void *dtb, uint64_t dtb_size,
                                  struct arm64_load_info *out, struct err *e);
+
+/*
+ * set_direct_boot_registers_arm64: PC at the entry, CPSR EL1h with DAIF
+ * masked, SCTLR/TCR with the MMU off, TTBR0/TTBR1/VBAR 0, and X0 = the DTB
+ * when one was loaded (Documentation/arch/arm64/booting.rst; x1-x3 stay 0).
+ */
+int arm64_set_direct_boot_registers(struct importer *imp, const struct arm64_load_info *info,
+                                    struct err *e);
 
 #endif

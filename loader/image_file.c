@@ -76,6 +76,13 @@ int image_file_slice(const struct image_file *f, uint64_t offset, uint64_t len,
 	return 0;
 }
 
+void image_file_release_resident(const struct image_file *f)
+{
+	/* A read-only private mapping has no pages of its own to lose: DONTNEED only unmaps. */
+	if (f->map)
+		madvise(f->map, f->map_len, MADV_DONTNEED);
+}
+
 void image_file_close(struct image_file *f)
 {
 	if (f->map)

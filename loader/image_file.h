@@ -40,6 +40,13 @@ int image_file_slice(const struct image_file *f, uint64_t offset, uint64_t len,
 int image_file_range(const struct image_file *f, uint64_t offset, uint64_t len, const char *what,
                      const void **out, struct err *e);
 
+/*
+ * Drops the file's pages from this process's resident set once they are in guest
+ * RAM: a hint (the page cache keeps them, a later read faults them back in), so a
+ * running VM's RSS does not carry a second copy of its kernel and initrd.
+ */
+void image_file_release_resident(const struct image_file *f);
+
 void image_file_close(struct image_file *f);
 
 #endif

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Fetches and builds the guest assets the boot tests need, from Debian packages:
-#   assets/<arch>/bzImage            Debian cloud kernel (/boot/vmlinuz-*)
-#   assets/<arch>/vmlinux            ELF vmlinux decompressed from that bzImage
+#   assets/<arch>/bzImage            Debian cloud kernel (/boot/vmlinuz-*); arm64: Image
+#   assets/<arch>/vmlinux            ELF vmlinux decompressed from that bzImage (x86_64)
 #   assets/<arch>/modules/           kvm*.ko (+ their dependencies) and *.order load lists
+#                                    (arm64 has KVM built in: guest modules only)
 #   assets/<arch>/busybox            static busybox
 #   assets/<arch>/initrd.cpio.gz     guest test initrd (/init = tests/boot/guest-init.sh)
 #   assets/<arch>/MANIFEST           packages, versions and sha256 of every file above
+# <arch> is x86_64 for --arch amd64 (the default) and aarch64 for --arch arm64.
 #
-# Usage: tests/fetch-assets.sh [--arch amd64] [--update] [--force]
+# Usage: tests/fetch-assets.sh [--arch amd64|arm64] [--update] [--force]
 #   --update  ask apt for the current package versions and rebuild if they moved
 #             (by default a complete, unaltered asset set is kept without asking apt)
 #   --force   rebuild even if everything is up to date
@@ -42,24 +44,44 @@ usage() {
 	exit "${1:-0}"
 }
 
-# Modules the guest initrd loads (all =m in Debian's cloud kernels): the pvpanic driver for
-# the ACPI QEMU0001 panic device, and virtio-mmio + virtio-blk for disks.
-guest_modules=(pvpanic-mmio virtio_mmio virtio_blk)
-
-# Per-architecture settings; arm64 slots in here (raw Image, KVM built in, :arm64 packages).
+# Per-architecture settings. guest_modules: what the guest initrd loads (all =m in Debian's
+# cloud kernels): the pvpanic driver for the ACPI QEMU0001 panic device (x86; arm64's kernel
+# has no pvpanic), and virtio-mmio + virtio-blk for disks. pkg_arch: the apt architecture
+# qualifier for packages of a foreign architecture.
 arch_setup() {
 	case $1 in
-	amd64)
+	amd64 | x86_64)
 		deb_arch=amd64
 		asset_arch=x86_64
+		pkg_arch=""
 		kernel_meta=linux-image-cloud-amd64
 		kernel_image=bzImage
 		kvm_modules=(kvm-amd kvm-intel) # kvm.ko and irqbypass.ko come in as dependencies
+		guest_modules=(pvpanic-mmio virtio_mmio virtio_blk)
+		extra_applets=()
 		;;
-	arm64) die "--arch arm64 is not implemented yet (see TEST-ENVIRONMENT.md §4)" ;;
-	*) die "unknown --arch '$1' (supported: amd64)" ;;
+	arm64 | aarch64)
+		deb_arch=arm64
+		asset_arch=aarch64
+		pkg_arch=:arm64
+		kernel_meta=linux-image-cloud-arm64:arm64
+		kernel_image=Image # bookworm's arm64 vmlinuz is the raw Image, not gzip
+		kvm_modules=()     # CONFIG_KVM=y: L1 needs no module
+		guest_modules=(virtio_mmio virtio_blk)
+		extra_applets=(devmem) # the debug device is MMIO on arm64 (guest-init.sh)
+		;;
+	*) die "unknown --arch '$1' (supported: amd64, arm64)" ;;
 	esac
 	out=$assets/$asset_arch
+}
+
+# apt needs the foreign architecture and its package lists before it can see :arm64 packages.
+enable_foreign_arch() {
+	[ "$deb_arch" != "$(dpkg --print-architecture)" ] || return 0
+	dpkg --print-foreign-architectures | grep -qx "$deb_arch" && return 0
+	log "adding the $deb_arch architecture to dpkg (apt-get update follows)"
+	dpkg --add-architecture "$deb_arch" || die "dpkg --add-architecture $deb_arch failed"
+	apt-get update -q >/dev/null || die "apt-get update failed"
 }
 
 # apt-get refuses to download as _apt into a root-owned directory and falls back with a
@@ -76,7 +98,7 @@ resolve_kernel_package() {
 	pkg=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1)
 	[ -n "$pkg" ] || die "cannot resolve $kernel_meta through apt-cache depends (run apt-get update?)"
-	echo "$pkg"
+	echo "${pkg%%:*}"
 }
 
 # Prints "<package> <version> <deb file name> <sha256>" for the candidate version of each
@@ -105,7 +127,7 @@ resolve_packages() {
 		"$kernel_pkg") kernel_version=$version kernel_deb=$file kernel_sha=$sha ;;
 		busybox-static) busybox_version=$version busybox_deb=$file busybox_sha=$sha ;;
 		esac
-	done < <(package_info "$kernel_pkg" busybox-static)
+	done < <(package_info "$kernel_pkg$pkg_arch" "busybox-static$pkg_arch")
 	if [ -z "$kernel_sha" ] || [ -z "$busybox_sha" ]; then
 		die "apt-get download --print-uris did not list $kernel_pkg and busybox-static"
 	fi
@@ -120,8 +142,8 @@ fetch_deb() {
 	log "downloading $pkg $version"
 	mkdir -p "$cache"
 	rm -f "$cache/$file"
-	(cd "$cache" && apt-get download -q "${apt_opts[@]}" "$pkg=$version" >/dev/null) ||
-		die "apt-get download $pkg=$version failed"
+	(cd "$cache" && apt-get download -q "${apt_opts[@]}" "$pkg$pkg_arch=$version" >/dev/null) ||
+		die "apt-get download $pkg$pkg_arch=$version failed"
 	echo "$sha  $cache/$file" | sha256sum --status -c || die "$file: sha256 mismatch after download"
 }
 
@@ -197,7 +219,9 @@ build_kernel_assets() {
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './lib/modules/*'
 	# shellcheck disable=SC2012 # one file, a plain name from a Debian package
 	cp "$(ls "$tmp"/boot/vmlinuz-* | head -n 1)" "$stage/$kernel_image"
-	python3 "$boot_dir/kimage.py" extract-vmlinux "$stage/$kernel_image" "$stage/vmlinux" >&2
+	if [ "$kernel_image" = bzImage ]; then
+		python3 "$boot_dir/kimage.py" extract-vmlinux "$stage/$kernel_image" "$stage/vmlinux" >&2
+	fi
 	# One <module>.order file per vendor module: the insmod order, dependencies first.
 	# (kimage.py module-depends also rejects anything that is not an ELF64 module.)
 	for top_mod in "${kvm_modules[@]}"; do
@@ -215,6 +239,13 @@ build_busybox() {
 	dpkg-deb --fsys-tarfile "$cache/$1" | tar -x -O ./bin/busybox >"$stage/busybox"
 	chmod 0755 "$stage/busybox"
 	file -b "$stage/busybox" | grep -q 'statically linked' || die "busybox from $1 is not static"
+	# arm64's /init writes the debug device with devmem; make sure this busybox has it.
+	if [ "$deb_arch" = arm64 ]; then
+		local applets
+		applets=$(qemu-aarch64-static "$stage/busybox" --list) ||
+			die "cannot run the arm64 busybox under qemu-aarch64-static (scripts/setup.sh)"
+		grep -qx devmem <<<"$applets" || die "busybox from $1 has no devmem applet"
+	fi
 }
 
 # The guest's port-I/O tool (Debian's kernel has no /dev/port): freestanding, no libc.
@@ -225,15 +256,15 @@ build_portio() {
 
 build_guest_initrd() {
 	local applet module
-	build_portio
+	[ "$deb_arch" != amd64 ] || build_portio
 	{
 		printf 'dir /%s 0755\n' proc sys dev tmp
 		echo "nod /dev/console 0600 c 5 1"
 		echo "file /bin/busybox $stage/busybox 0755"
-		for applet in "${guest_applets[@]}"; do
+		for applet in "${guest_applets[@]}" "${extra_applets[@]}"; do
 			echo "slink /bin/$applet busybox 0777"
 		done
-		echo "file /bin/portio $stage/portio 0755"
+		[ "$deb_arch" != amd64 ] || echo "file /bin/portio $stage/portio 0755"
 		echo "dir /lib 0755"
 		echo "dir /lib/modules 0755"
 		echo "file /lib/modules/guest.order $stage/modules/guest.order 0644"
@@ -278,6 +309,7 @@ main() {
 		shift
 	done
 	arch_setup "$arch"
+	enable_foreign_arch
 	# One run at a time: a second one waits, then usually finds everything up to date.
 	mkdir -p "$assets"
 	exec 9>"$assets/.lock"

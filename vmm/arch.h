@@ -23,6 +23,12 @@ extern const enum guest_arch arch_guest;
 /* The guest RAM ranges for mem_size bytes (x86: split around the MMIO hole). */
 int arch_mem_ranges(uint64_t mem_size, struct mem_range *out, unsigned int *n, struct err *e);
 
+/*
+ * The KVM_IRQ_LINE number of the platform's interrupt line irq (devices name
+ * lines as the guest platform does: x86 a GSI, arm64 an SPI).
+ */
+uint32_t arch_irq_line(unsigned int irq);
+
 /* After KVM_CREATE_VM, before memory and vCPUs: interrupt controllers, timers. */
 int arch_vm_init(struct vm *vm, struct err *e);
 

@@ -50,6 +50,9 @@ struct boot_job {
 	const struct vmm_config *cfg;
 	struct boot_images linux_images;
 	struct paravisor_images pv_images;
+	struct block_image disks[CONFIG_MAX_DISKS]; /* --disk, opened */
+	struct virtio_mmio_slot disk_slots[CONFIG_MAX_DISKS];
+	unsigned int nr_disks;
 	int loaded_once;
 };
 
@@ -80,10 +83,15 @@ static int load_guest(struct importer *imp, const struct mem_range *ram, unsigne
 			describe_paravisor(&rep);
 		return ret;
 	}
-	return job->linux_images.platform->load_linux(
+	ret = job->linux_images.platform->load_linux(
 	    imp, c, &job->linux_images,
 	    c->verbose && !job->loaded_once++ ? GUEST_DESCRIBE_LINE : GUEST_DESCRIBE_NONE, stderr,
 	    e);
+	/* The bytes are in guest RAM now; a --reboot reload faults them back in. */
+	image_file_release_resident(&job->linux_images.kernel);
+	if (job->linux_images.has_initrd)
+		image_file_release_resident(&job->linux_images.initrd);
+	return ret;
 }
 
 static void report(const struct vmm_config *c, const struct machine_result *r, uint64_t start_ns)
@@ -143,6 +151,33 @@ static int check_guest(struct boot_job *job, struct err *e)
 	return 0;
 }
 
+/* The --disk images, and where the guest platform puts their virtio-mmio devices. */
+static int open_disks(struct boot_job *job, struct err *e)
+{
+	const struct vmm_config *c = job->cfg;
+	const struct guest_platform *p = job->linux_images.platform;
+	int ret;
+
+	if (!c->nr_disks)
+		return 0;
+	if (!p->virtio_mmio_slots)
+		return err_set(e, EINVAL, "--disk: %s guests have no virtio-mmio devices yet",
+		               p->name);
+	ret = p->virtio_mmio_slots(c->nr_disks, job->disk_slots, e);
+	while (!ret && job->nr_disks < c->nr_disks) {
+		ret = block_image_open(&job->disks[job->nr_disks], &c->disks[job->nr_disks], e);
+		if (!ret)
+			job->nr_disks++;
+	}
+	return ret;
+}
+
+static void close_disks(struct boot_job *job)
+{
+	while (job->nr_disks)
+		block_image_close(&job->disks[--job->nr_disks]);
+}
+
 int boot_run(const struct vmm_config *c, uint64_t start_ns)
 {
 	struct boot_job job = { .cfg = c };
@@ -163,11 +198,15 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 	int ret;
 
 	/* Bad input is reported before KVM is touched. */
-	if (open_images(&job, &e) || check_guest(&job, &e)) {
+	if (open_images(&job, &e) || check_guest(&job, &e) || open_disks(&job, &e)) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);
+		close_disks(&job);
 		close_images(&job);
 		return MINIVMM_EXIT_BAD_INPUT;
 	}
+	mc.disks = job.disks;
+	mc.disk_slots = job.disk_slots;
+	mc.nr_disks = job.nr_disks;
 	for (unsigned int resets = 1;; resets++) {
 		ret = machine_run(&mc, &r, &e);
 		if (ret || !r.reset || !c->reboot)
@@ -175,6 +214,7 @@ int boot_run(const struct vmm_config *c, uint64_t start_ns)
 		if (c->verbose)
 			fprintf(stderr, "minivmm: rebooting the guest (reset %u)\n", resets);
 	}
+	close_disks(&job);
 	close_images(&job);
 	if (ret) {
 		fprintf(stderr, "minivmm: %s\n", e.msg);

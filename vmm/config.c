@@ -21,7 +21,9 @@ enum {
 	OPT_REBOOT,
 	OPT_TIMEOUT,
 	OPT_CPUS,
+	OPT_DISK,
 	OPT_DUMP_ACPI,
+	OPT_DUMP_DTB,
 	OPT_PARAVISOR = 0x200, /* the paravisor options, parsed by parse_paravisor_option() */
 	OPT_SHIM,
 	OPT_VTL2_MEM,
@@ -43,7 +45,9 @@ static const struct option options[] = {
 	{ "reboot", no_argument, NULL, OPT_REBOOT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "dump-acpi", required_argument, NULL, OPT_DUMP_ACPI },
+	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "paravisor", no_argument, NULL, OPT_PARAVISOR },
 	{ "shim", required_argument, NULL, OPT_SHIM },
 	{ "vtl2-mem", required_argument, NULL, OPT_VTL2_MEM },
@@ -64,24 +68,31 @@ void config_print_help(FILE *out)
 	fprintf(
 	    out,
 	    "usage: minivmm --kernel PATH [--initrd PATH] [--cmdline STR] [--mem SIZE] [--cpus N]\n"
-	    "               [--boot 64bit|pvh] [--timeout SEC] [--reboot] [--dump-layout] [-v]\n"
+	    "               [--boot 64bit|pvh] [--disk PATH[,ro][,cache=none]]... [--timeout SEC]\n"
+	    "               [--reboot] [--dump-layout] [-v]\n"
 	    "       minivmm --dump-acpi DIR [--cpus N]\n"
+	    "       minivmm --kernel Image --dump-dtb FILE [--initrd PATH] [--cpus N]\n"
 	    "\n"
 	    "Boots a Linux kernel directly on KVM: no firmware.\n"
 	    "\n"
-	    "  -k, --kernel PATH   ELF vmlinux or bzImage (x86_64)\n"
+	    "  -k, --kernel PATH   ELF vmlinux or bzImage (x86_64), Image or Image.gz (arm64)\n"
 	    "  -i, --initrd PATH   initial ramdisk, placed at the top of RAM below 3 GiB\n"
 	    "  -c, --cmdline STR   guest command line (default: \"%s\")\n"
 	    "  -m, --mem SIZE      guest RAM, a multiple of 2 MiB (default: 512M)\n"
 	    "      --cpus N        vCPUs, 1 to 64 (default: 1), one thread each\n"
 	    "      --boot 64bit    enter the kernel through the 64-bit boot protocol (default)\n"
 	    "      --boot pvh      enter an ELF vmlinux through its PVH entry note\n"
+	    "      --disk PATH[,ro][,cache=none|writeback]\n"
+	    "                      a virtio-blk disk (/dev/vda, vdb, ... in order; up to %d):\n"
+	    "                      a raw image file or block device, a multiple of 512 bytes;\n"
+	    "                      ro: read-only; cache=none: O_DIRECT (default: writeback)\n"
 	    "      --timeout SEC   stop the guest after SEC seconds (exit code 5)\n"
 	    "      --reboot        a guest reset reboots the guest (default: minivmm exits 0)\n"
 	    "      --dump-layout   print every imported range, parameter area and register,\n"
 	    "                      then exit without running (no /dev/kvm needed)\n"
 	    "      --dump-acpi DIR write the ACPI tables the guest would get to DIR/*.dat\n"
 	    "                      (for iasl -d), then exit; --kernel is not needed\n"
+	    "      --dump-dtb FILE write the device tree an arm64 guest would get, then exit\n"
 	    "  -v, --verbose       more messages: why the guest stopped, boot-complete time,\n"
 	    "                      unclaimed port and MMIO accesses\n"
 	    "  -h, --help          this text\n"
@@ -108,11 +119,11 @@ void config_print_help(FILE *out)
 	    "  6  stopped by the user: Ctrl-A x, SIGINT, SIGTERM, SIGHUP\n"
 	    "  7  the guest halted a vCPU for good (HLT exit)\n"
 	    "  8  the boot shim stopped: its FATAL line says why\n"
-	    "  N  the guest wrote N (0-255) to the debug port 0x501\n"
+	    "  N  the guest wrote N (0-255) to the debug port 0x501 (arm64: MMIO 0x9100000)\n"
 	    "\n"
 	    "console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A. A write to port 0x502\n"
 	    "records \"boot complete\" (the time is printed with -v).\n",
-	    CONFIG_DEFAULT_CMDLINE);
+	    CONFIG_DEFAULT_CMDLINE, CONFIG_MAX_DISKS);
 }
 
 static int parse_boot(struct vmm_config *c, const char *v, struct err *e)
@@ -144,6 +155,13 @@ static int parse_cpus(struct vmm_config *c, const char *v, struct err *e)
 		return err_set(e, EINVAL, "--cpus %s: expected 1 to %d", v, CONFIG_MAX_CPUS);
 	c->cpus = (unsigned int)n;
 	return 0;
+}
+
+static int parse_disk(struct vmm_config *c, const char *v, struct err *e)
+{
+	if (c->nr_disks == CONFIG_MAX_DISKS)
+		return err_set(e, EINVAL, "--disk %s: at most %d disks", v, CONFIG_MAX_DISKS);
+	return block_image_parse_options(v, &c->disks[c->nr_disks++], e);
 }
 
 static int parse_relocate(struct paravisor_options *pv, const char *v, struct err *e)
@@ -223,8 +241,13 @@ static int parse_one(struct vmm_config *c, int opt, const char *arg, struct err 
 		return parse_timeout(c, arg, e);
 	case OPT_CPUS:
 		return parse_cpus(c, arg, e);
+	case OPT_DISK:
+		return parse_disk(c, arg, e);
 	case OPT_DUMP_ACPI:
 		c->dump_acpi = arg;
+		return 0;
+	case OPT_DUMP_DTB:
+		c->dump_dtb = arg;
 		return 0;
 	case OPT_VERBOSE:
 		c->verbose++;
@@ -262,6 +285,8 @@ static int check_paravisor_options(const struct vmm_config *c, struct err *e)
 
 	if (!pv->enabled && stray)
 		return err_set(e, EINVAL, "%s needs --paravisor", stray);
+	if (pv->enabled && c->nr_disks)
+		return err_set(e, EINVAL, "--disk: the paravisor layout has no virtio devices");
 	if (pv->enabled && c->boot == X86_BOOT_PVH)
 		return err_set(e, EINVAL,
 		               "--boot pvh and --paravisor exclude each other: the boot "

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices/block_image.h"
 #include "lib/err.h"
 #include "loader/linux_x86.h"
 
@@ -16,6 +17,7 @@
 #define CONFIG_DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
 
 #define CONFIG_DEFAULT_VTL2_MEM (256ULL << 20)
+#define CONFIG_MAX_DISKS        8 /* --disk: virtio-blk devices */
 
 enum relocate_mode {
 	RELOCATE_NONE, /* keep the image at its own base */
@@ -44,11 +46,14 @@ struct vmm_config {
 	enum x86_boot_protocol boot;
 	bool dump_layout;
 	const char *dump_acpi; /* directory for the ACPI tables, or NULL */
+	const char *dump_dtb;  /* file for an arm64 guest's device tree, or NULL */
 	bool reboot;           /* a guest reset reboots the guest instead of ending minivmm */
 	double timeout_s;      /* 0: no limit */
 	bool help;
 	bool version;
 	int verbose;
+	struct block_image_options disks[CONFIG_MAX_DISKS]; /* --disk, in command-line order */
+	unsigned int nr_disks;
 	struct paravisor_options pv;
 };
 

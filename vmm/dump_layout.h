@@ -13,4 +13,7 @@ int dump_layout_run(const struct vmm_config *c, FILE *out);
 /* --dump-acpi: the guest's ACPI tables as files DIR/<signature>.dat. */
 int dump_acpi_run(const struct vmm_config *c, const char *dir);
 
+/* --dump-dtb: the device tree an arm64 guest gets, loaded as for --dump-layout. */
+int dump_dtb_run(const struct vmm_config *c, const char *path);
+
 #endif

@@ -13,10 +13,14 @@
 
 #include "vmm/arch.h"
 #include "vmm/console.h"
+#include "vmm/event_loop.h"
 #include "vmm/exit_codes.h"
 #include "vmm/mem_importer.h"
 #include "devices/serial.h"
+#include "vmm/virtio_devices.h"
 #include "vmm/vm.h"
+
+#define MACHINE_DRAIN_NS (10 * 1000000000ULL) /* disk I/O in flight at shutdown */
 
 static int build_memory(struct vm *vm, const struct machine_config *mc, struct mem_range *ram,
                         unsigned int *nr_ram, struct err *e)
@@ -90,43 +94,101 @@ static void pump_console(struct vm *vm, struct console *con, bool *input_open)
 	serial_receive(vm->console, out, n_out);
 }
 
-static int poll_timeout_ms(const struct machine_config *mc)
+static uint64_t wait_timeout_ns(const struct machine_config *mc)
 {
-	uint64_t now = vm_now_ns(), deadline;
+	uint64_t now = vm_now_ns(), deadline, tick = 100000000ULL; /* 100 ms */
 
 	if (mc->timeout_s <= 0)
-		return 100;
+		return tick;
 	deadline = mc->start_ns + (uint64_t)(mc->timeout_s * 1e9);
 	if (now >= deadline)
 		return 0;
-	return (deadline - now) / 1000000 < 100 ? (int)((deadline - now) / 1000000) + 1 : 100;
+	return deadline - now < tick ? deadline - now : tick;
 }
 
-/* The main thread's loop while vCPUs run: stop requests, signals, input, timeout. */
+/* What the main thread waits on while vCPUs run, besides the devices' own fds. */
+struct machine_watches {
+	struct vm *vm;
+	struct console *con;
+	int sigfd;
+	bool input_open;
+	struct event_watch stop, signals, input;
+};
+
+static void on_stop(struct event_watch *w, int64_t res)
+{
+	(void)res;
+	event_loop_unwatch(w->loop, w); /* the loop ends: vm_stopping() */
+}
+
+static void on_signal(struct event_watch *w, int64_t res)
+{
+	struct machine_watches *mw = w->arg;
+	struct signalfd_siginfo si;
+
+	if (res > 0 && read(mw->sigfd, &si, sizeof(si)) == sizeof(si))
+		vm_stop(mw->vm, VM_STOP_EXIT, MINIVMM_EXIT_USER, "stopped by signal %s",
+		        strsignal((int)si.ssi_signo));
+}
+
+static void on_input(struct event_watch *w, int64_t res)
+{
+	struct machine_watches *mw = w->arg;
+
+	if (res < 0)
+		return;
+	if (!serial_rx_space(mw->vm->console)) {
+		event_loop_pause(w); /* resumed once the guest has read some */
+		return;
+	}
+	pump_console(mw->vm, mw->con, &mw->input_open);
+	if (!mw->input_open)
+		event_loop_unwatch(w->loop, w);
+}
+
+static int watch_host(struct machine_watches *mw, struct event_loop *el, struct err *e)
+{
+	int ret = event_loop_watch(el, &mw->stop, mw->vm->stop_eventfd, false, on_stop, mw, e);
+
+	if (!ret)
+		ret = event_loop_watch(el, &mw->signals, mw->sigfd, false, on_signal, mw, e);
+	if (!ret && mw->input_open)
+		ret = event_loop_watch(el, &mw->input, mw->con->in_fd, false, on_input, mw, e);
+	return ret;
+}
+
+/* The main thread's loop while vCPUs run: the event loop, then the timeout. */
 static void wait_for_stop(struct vm *vm, const struct machine_config *mc, int sigfd,
                           struct console *con)
 {
-	bool input_open = mc->console_in_fd >= 0;
+	struct machine_watches mw = { .vm = vm,
+		                      .con = con,
+		                      .sigfd = sigfd,
+		                      .input_open = mc->console_in_fd >= 0 };
+	struct err e;
 
+	if (watch_host(&mw, vm->loop, &e)) {
+		vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_INTERNAL, "%s", e.msg);
+		return;
+	}
 	while (!vm_stopping(vm)) {
-		struct pollfd p[3] = { { .fd = vm->stop_eventfd, .events = POLLIN },
-			               { .fd = sigfd, .events = POLLIN },
-			               { .fd = input_open ? con->in_fd : -1, .events = POLLIN } };
-		struct signalfd_siginfo si;
-
-		if (poll(p, 3, poll_timeout_ms(mc)) < 0 && errno != EINTR)
+		if (event_loop_run_once(vm->loop, wait_timeout_ns(mc), &e)) {
+			vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_INTERNAL, "%s", e.msg);
 			break;
-		if ((p[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == sizeof(si))
-			vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_USER, "stopped by signal %s",
-			        strsignal((int)si.ssi_signo));
-		if (p[2].revents & (POLLIN | POLLHUP))
-			pump_console(vm, con, &input_open);
+		}
+		if (mw.input.paused && serial_rx_space(vm->console))
+			event_loop_rearm(vm->loop, &mw.input);
 		if (mc->timeout_s > 0 &&
 		    vm_now_ns() - mc->start_ns >= (uint64_t)(mc->timeout_s * 1e9))
 			vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_TIMEOUT,
 			        "the guest was still running after %.1f s (--timeout)",
 			        mc->timeout_s);
 	}
+	/* Before the vCPUs are joined: a guest resetting a disk waits for its I/O. */
+	virtio_devices_quiesce(vm);
+	if (event_loop_drain(vm->loop, MACHINE_DRAIN_NS))
+		fprintf(stderr, "minivmm: %u disk operations still in flight after %llu s\n",
+		        vm->loop->inflight, MACHINE_DRAIN_NS / 1000000000ULL);
 }
 
 static int run_vm(struct vm *vm, const struct machine_config *mc, struct err *e)
@@ -150,6 +212,8 @@ static int run_vm(struct vm *vm, const struct machine_config *mc, struct err *e)
 	else
 		vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_INTERNAL, "%s", e->msg);
 	vm_join_vcpus(vm);
+	if (vm->verbose)
+		virtio_devices_report(vm, stderr);
 	serial_flush(vm->console);
 	console_restore(&con);
 	close(sigfd);
@@ -172,6 +236,43 @@ static void collect_result(struct vm *vm, const struct machine_config *mc,
 		res->vcpu_exits += vm->vcpus[i].exits;
 }
 
+/* The main thread's event loop, and a virtio-blk device per disk on it. */
+static int add_event_loop_and_disks(struct vm *vm, const struct machine_config *mc,
+                                    struct err *e)
+{
+	int ret;
+
+	vm->loop = calloc(1, sizeof(*vm->loop));
+	if (!vm->loop)
+		return err_set(e, ENOMEM, "out of memory for the event loop");
+	ret = event_loop_init(vm->loop, e);
+	if (ret) {
+		free(vm->loop);
+		vm->loop = NULL;
+		return ret;
+	}
+	return virtio_devices_add_disks(vm, vm->loop, mc->disks, mc->disk_slots, mc->nr_disks, e);
+}
+
+/*
+ * Ops still in flight point into the devices (and guest RAM): if they do not
+ * finish, the loop and the devices are left allocated rather than freed.
+ */
+static void remove_event_loop_and_disks(struct vm *vm)
+{
+	if (!vm->loop) {
+		virtio_devices_destroy(vm);
+		return;
+	}
+	virtio_devices_quiesce(vm);
+	if (event_loop_drain(vm->loop, MACHINE_DRAIN_NS))
+		return;
+	virtio_devices_destroy(vm);
+	event_loop_destroy(vm->loop);
+	free(vm->loop);
+	vm->loop = NULL;
+}
+
 /* Every step after the VM exists; res->failed_step names the one that failed. */
 static int build_and_run(struct vm *vm, const struct machine_config *mc, struct machine_result *res,
                          struct err *e)
@@ -190,6 +291,8 @@ static int build_and_run(struct vm *vm, const struct machine_config *mc, struct 
 		return ret;
 	res->failed_step = MACHINE_STEP_DEVICES;
 	ret = arch_add_devices(vm, mc->console_out_fd, e);
+	if (!ret)
+		ret = add_event_loop_and_disks(vm, mc, e);
 	if (!ret && mc->add_devices)
 		ret = mc->add_devices(vm, mc->devices_arg, e);
 	if (ret)
@@ -225,6 +328,7 @@ int machine_run(const struct machine_config *mc, struct machine_result *res, str
 	if (!ret)
 		ret = build_and_run(vm, mc, res, e);
 	arch_remove_devices(vm);
+	remove_event_loop_and_disks(vm);
 	vm_destroy(vm);
 	free(vm);
 	kvm_dev_close(&kvm);

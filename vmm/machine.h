@@ -12,8 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/block_image.h"
 #include "lib/err.h"
 #include "loader/importer.h"
+#include "vmm/guest.h"
 
 struct vm;
 
@@ -31,6 +33,10 @@ struct machine_config {
 	int (*load)(struct importer *imp, const struct mem_range *ram, unsigned int nr_ram,
 	            void *arg, struct err *e);
 	void *load_arg;
+	/* Disks (open images) and where their virtio-mmio devices sit. */
+	const struct block_image *disks;
+	const struct virtio_mmio_slot *disk_slots;
+	unsigned int nr_disks;
 	/* Optional: more devices (tests). */
 	int (*add_devices)(struct vm *vm, void *arg, struct err *e);
 	void *devices_arg;

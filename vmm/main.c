@@ -31,6 +31,8 @@ int main(int argc, char **argv)
 	}
 	if (cfg.dump_acpi)
 		return dump_acpi_run(&cfg, cfg.dump_acpi);
+	if (cfg.dump_dtb)
+		return dump_dtb_run(&cfg, cfg.dump_dtb);
 	if (cfg.dump_layout)
 		return dump_layout_run(&cfg, stdout);
 	return boot_run(&cfg, start_ns);

@@ -25,7 +25,7 @@ uint64_t vm_now_ns(void)
 static void platform_set_irq_kvm(struct platform *p, unsigned int gsi, int level)
 {
 	struct vm *vm = (struct vm *)((char *)p - offsetof(struct vm, platform));
-	struct kvm_irq_level irq = { .irq = gsi, .level = (uint32_t)level };
+	struct kvm_irq_level irq = { .irq = arch_irq_line(gsi), .level = (uint32_t)level };
 
 	if (kvm_ioctl(vm->fd, KVM_IRQ_LINE, &irq) < 0)
 		vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_INTERNAL, "KVM_IRQ_LINE gsi %u level %d: %s",

@@ -21,6 +21,7 @@
 
 #define VM_MAX_VCPUS 64
 
+struct event_loop;
 struct kvm_run;
 struct serial;
 struct vm;
@@ -52,6 +53,8 @@ struct vm {
 	struct platform platform;      /* what devices may ask of the VM */
 	struct serial *console;        /* the UART carrying the console (arch_add_devices) */
 	void *arch_devices;            /* owned by arch_add_devices/arch_remove_devices */
+	struct event_loop *loop;       /* the main thread's io_uring loop (vmm/event_loop.h) */
+	void *virtio_devices;          /* owned by vmm/virtio_devices.c */
 	int verbose;
 
 	pthread_mutex_t stop_lock;

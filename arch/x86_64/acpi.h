@@ -57,6 +57,9 @@ struct acpi_tables {
 	struct acpi_table t[ACPI_NR_TABLES];
 };
 
+/* Adds the n virtio-mmio devices of layout.h (arch/x86_64/guest_x86.c). */
+int acpi_config_add_virtio(struct acpi_config *c, unsigned int n, struct err *e);
+
 /* Builds every table for the addresses in layout.h. */
 int acpi_build(const struct acpi_config *c, struct acpi_tables *out, struct err *e);
 void acpi_tables_free(struct acpi_tables *t);

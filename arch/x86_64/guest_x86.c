@@ -3,10 +3,12 @@
  * The x86_64 guest platform: RAM around the MMIO hole, ACPI tables, and
  * Linux through the 64-bit entry or PVH (loader/linux_x86.c).
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/layout.h"
 #include "arch/x86_64/mem_layout.h"
 #include "loader/linux_x86.h"
 #include "vmm/boot.h"
@@ -26,6 +28,37 @@ static int x86_guest_mem_ranges(uint64_t mem_size, struct mem_range *out, unsign
 	for (i = 0; i < l.nr_ram; i++)
 		out[i] = l.ram[i];
 	*n = l.nr_ram;
+	return 0;
+}
+
+static int x86_virtio_mmio_slots(unsigned int n, struct virtio_mmio_slot *out, struct err *e)
+{
+	unsigned int i;
+
+	if (n > X86_VIRTIO_MMIO_MAX)
+		return err_set(e, EINVAL, "%u virtio-mmio devices (--disk), at most %d on x86_64", n,
+		               X86_VIRTIO_MMIO_MAX);
+	for (i = 0; i < n; i++)
+		out[i] = (struct virtio_mmio_slot){ .base = X86_VIRTIO_MMIO_BASE +
+			                                    i * X86_VIRTIO_MMIO_SIZE,
+			                            .size = X86_VIRTIO_MMIO_SIZE,
+			                            .irq = X86_VIRTIO_MMIO_GSI_BASE + i };
+	return 0;
+}
+
+int acpi_config_add_virtio(struct acpi_config *c, unsigned int n, struct err *e)
+{
+	struct virtio_mmio_slot slots[X86_VIRTIO_MMIO_MAX];
+	unsigned int i;
+	int ret = x86_virtio_mmio_slots(n, slots, e);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++)
+		c->virtio[i] = (struct acpi_virtio_mmio){ .base = (uint32_t)slots[i].base,
+			                                  .size = (uint32_t)slots[i].size,
+			                                  .gsi = slots[i].irq };
+	c->nr_virtio = n;
 	return 0;
 }
 
@@ -90,7 +123,7 @@ static int x86_guest_load_linux(struct importer *imp, const struct vmm_config *c
                                 const struct boot_images *bi, enum guest_describe describe,
                                 FILE *out, struct err *e)
 {
-	const struct acpi_config ac = { .nr_vcpus = c->cpus };
+	struct acpi_config ac = { .nr_vcpus = c->cpus };
 	struct x86_mem_layout layout;
 	struct linux_x86_info info;
 	struct acpi_tables acpi;
@@ -104,6 +137,9 @@ static int x86_guest_load_linux(struct importer *imp, const struct vmm_config *c
 
 	if (ret)
 		return err_prefix(e, "--mem");
+	ret = acpi_config_add_virtio(&ac, c->nr_disks, e);
+	if (ret)
+		return ret;
 	ret = acpi_build(&ac, &acpi, e);
 	if (ret)
 		return ret;
@@ -126,4 +162,5 @@ const struct guest_platform guest_x86_64 = {
 	.arch = GUEST_ARCH_X86_64,
 	.mem_ranges = x86_guest_mem_ranges,
 	.load_linux = x86_guest_load_linux,
+	.virtio_mmio_slots = x86_virtio_mmio_slots,
 };

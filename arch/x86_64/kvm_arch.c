@@ -45,6 +45,11 @@ const struct kvm_required_cap arch_required_caps[] = {
 };
 const unsigned int arch_nr_required_caps = ARRAY_SIZE(arch_required_caps);
 
+uint32_t arch_irq_line(unsigned int gsi)
+{
+	return gsi;
+}
+
 int arch_vm_init(struct vm *vm, struct err *e)
 {
 	uint64_t idmap = X86_KVM_IDENTITY_MAP_GPA;

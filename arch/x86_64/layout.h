@@ -15,6 +15,7 @@
  *   p_paddr      ELF vmlinux segments (16 MiB for Linux)
  *   top of RAM below the MMIO hole: initrd
  *   0xc000_0000  32-bit MMIO hole (1 GiB); RAM above 3 GiB continues at 4 GiB
+ *   0xd000_0000  virtio-mmio devices, 4 KiB each (ACPI LNRO0005), GSIs 16 and up
  */
 #ifndef MINIVMM_ARCH_X86_64_LAYOUT_H
 #define MINIVMM_ARCH_X86_64_LAYOUT_H
@@ -43,6 +44,16 @@
 
 #define X86_MMIO_HOLE_START 0xc0000000ULL /* 3 GiB */
 #define X86_MMIO_HOLE_END   SZ_4G
+
+/*
+ * virtio-mmio devices (one per --disk), announced in the DSDT as LNRO0005.
+ * Their interrupts are the IOAPIC pins above the ISA range: no legacy device
+ * (COM1 is 4) and not the PIC share them, and each device has its own.
+ */
+#define X86_VIRTIO_MMIO_BASE     0xd0000000ULL
+#define X86_VIRTIO_MMIO_SIZE     0x1000ULL
+#define X86_VIRTIO_MMIO_GSI_BASE 16
+#define X86_VIRTIO_MMIO_MAX      8 /* GSIs 16-23: the in-kernel IOAPIC has 24 pins */
 
 /* KVM's private pages on Intel: 3 TSS pages and the identity-map page, in the hole. */
 #define X86_KVM_IDENTITY_MAP_GPA 0xfffbc000ULL

@@ -5,7 +5,9 @@
 # scenario-runner.sh and /init (l1-init.sh).
 #
 # Usage: tests/boot/build-l1.sh --binary FILE --scenarios FILE -o OUT [options]
-#   --assets DIR          default assets/x86_64 (made by tests/fetch-assets.sh)
+#   --arch x86_64|arm64   the L1 and guest architecture (default x86_64)
+#   --assets DIR          default assets/x86_64, arm64: assets/aarch64 (tests/fetch-assets.sh)
+#   --image PATH          arm64: guest Image, in L1 /guest/Image = $IMAGE (default: assets')
 #   --vmlinux PATH        guest ELF vmlinux, in L1 /guest/vmlinux = $VMLINUX
 #                         (default: the assets' vmlinux)
 #   --bzimage PATH        guest bzImage, in L1 /guest/bzImage = $BZIMAGE (default: assets')
@@ -46,8 +48,12 @@ l1_spec() {
 	echo "file /bin/minivmm $binary 0755"
 	echo "file /scenarios.list $tmp/scenarios.list 0644"
 	echo "file /scenarios.env $tmp/scenarios.env 0644"
-	echo "file /guest/vmlinux $vmlinux 0644"
-	echo "file /guest/bzImage $bzimage 0644"
+	if [ "$arch" = arm64 ]; then
+		echo "file /guest/Image $image 0644"
+	else
+		echo "file /guest/vmlinux $vmlinux 0644"
+		echo "file /guest/bzImage $bzimage 0644"
+	fi
 	echo "file /guest/initrd.cpio.gz $initrd 0644"
 	for item in "${extra[@]}"; do
 		echo "file ${item#*:} ${item%%:*} 0644"
@@ -67,13 +73,14 @@ compress_stream() {
 main() {
 	local binary="" scenarios="" out="" compress=none item path
 	local cmdline=$default_guest_cmdline opts=""
-	assets=$top/assets/x86_64
-	vmlinux="" bzimage="" initrd=""
+	assets=""
+	vmlinux="" bzimage="" initrd="" image=""
 	extra=()
+	set_arch x86_64
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--binary | --scenarios | -o | --assets | --compress | --add | --vmlinux | --bzimage | \
-			--initrd | --cmdline | --minivmm-opts)
+			--initrd | --cmdline | --minivmm-opts | --arch | --image)
 			[ $# -ge 2 ] || usage 2
 			case $1 in
 			--binary) binary=$2 ;;
@@ -87,6 +94,8 @@ main() {
 			--initrd) initrd=$2 ;;
 			--cmdline) cmdline=$2 ;;
 			--minivmm-opts) opts=$2 ;;
+			--arch) set_arch "$2" ;;
+			--image) image=$2 ;;
 			esac
 			shift
 			;;
@@ -95,6 +104,7 @@ main() {
 		esac
 		shift
 	done
+	assets=${assets:-$top/assets/$asset_arch}
 	if [ -z "$binary" ] || [ -z "$scenarios" ] || [ -z "$out" ]; then
 		usage 2
 	fi
@@ -102,11 +112,18 @@ main() {
 	none | gzip | lz4 | zstd) ;;
 	*) die "unknown --compress '$compress' (none, gzip, lz4, zstd)" ;;
 	esac
-	vmlinux=${vmlinux:-$assets/vmlinux}
-	bzimage=${bzimage:-$assets/bzImage}
 	initrd=${initrd:-$assets/initrd.cpio.gz}
 	require_l1_assets "$assets"
-	require_guest_files "$vmlinux" "$bzimage" "$initrd"
+	if [ "$arch" = arm64 ]; then
+		image=${image:-$assets/Image}
+		require_file "$image" "guest Image (asset or --image)" \
+			"run tests/fetch-assets.sh --arch arm64, or pass another file"
+		require_file "$initrd" "guest initrd (asset or --initrd)"
+	else
+		vmlinux=${vmlinux:-$assets/vmlinux}
+		bzimage=${bzimage:-$assets/bzImage}
+		require_guest_files "$vmlinux" "$bzimage" "$initrd"
+	fi
 	require_static_binary "$binary"
 	require_file "$scenarios" "scenario file"
 	for item in "${extra[@]}"; do
@@ -116,7 +133,8 @@ main() {
 		esac
 	done
 	# mkcpio.py's spec is whitespace-separated.
-	for path in "$here" "$assets" "$binary" "$vmlinux" "$bzimage" "$initrd" "${extra[@]}"; do
+	for path in "$here" "$assets" "$binary" "$vmlinux" "$bzimage" "$image" "$initrd" \
+		"${extra[@]}"; do
 		case $path in
 		*[[:space:]]*) die "path with white space, which build-l1.sh cannot pack: '$path'" ;;
 		esac
@@ -126,8 +144,13 @@ main() {
 	# shellcheck disable=SC2064 # expand now: $tmp is global but may change
 	trap "rm -rf '$tmp'" EXIT
 	python3 "$here/harness.py" l1-list "$scenarios" >"$tmp/scenarios.list"
-	write_scenario_env "$tmp/scenarios.env" /bin/minivmm /guest/vmlinux /guest/bzImage \
-		/guest/initrd.cpio.gz "$cmdline" "$opts"
+	if [ "$arch" = arm64 ]; then
+		write_scenario_env "$tmp/scenarios.env" /bin/minivmm "" "" /guest/initrd.cpio.gz \
+			"$cmdline" "$opts" /guest/Image
+	else
+		write_scenario_env "$tmp/scenarios.env" /bin/minivmm /guest/vmlinux /guest/bzImage \
+			/guest/initrd.cpio.gz "$cmdline" "$opts"
+	fi
 	l1_spec | python3 "$here/mkcpio.py" | compress_stream "$compress" >"$out.tmp"
 	mv "$out.tmp" "$out"
 	log "$out: $(du -h "$out" | cut -f1) ($compress), $(wc -l <"$tmp/scenarios.list") scenarios"

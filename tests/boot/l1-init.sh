@@ -28,14 +28,19 @@ mount_filesystems() {
 	mount -t tmpfs tmpfs /tmp
 }
 
-# Loads the KVM vendor module matching L1's CPU, dependencies first.
+# Loads the KVM vendor module matching L1's CPU, dependencies first. arm64's Debian kernel
+# has KVM built in: /dev/kvm is there from the start.
 load_kvm() {
+	if [ -c /dev/kvm ]; then
+		kvm_order=built-in
+		return
+	fi
 	if grep -qw svm /proc/cpuinfo; then
 		kvm_order=kvm-amd.order
 	elif grep -qw vmx /proc/cpuinfo; then
 		kvm_order=kvm-intel.order
 	else
-		fatal "L1 CPU has neither svm nor vmx (QEMU needs -cpu max)"
+		fatal "no /dev/kvm, and L1 CPU has neither svm nor vmx (QEMU needs -cpu max; arm64: virtualization=on)"
 	fi
 	while read -r ko; do
 		insmod "/lib/modules/$ko" || fatal "insmod /lib/modules/$ko failed"

@@ -35,12 +35,27 @@ require_file() {
 	[ -f "$1" ] || die "$2: $1 is missing${3:+ ($3)}"
 }
 
-# What L1 itself needs from tests/fetch-assets.sh: its kernel (the guest's bzImage is the
-# same file unless --bzimage says otherwise), busybox and the KVM modules.
+# The architecture of the boot tests: x86_64 (default) or arm64. Sets $arch (x86_64 or
+# arm64), $fetch_arch (fetch-assets.sh --arch) and $asset_arch (the assets/ subdirectory).
+set_arch() {
+	case $1 in
+	x86_64 | amd64) arch=x86_64 fetch_arch=amd64 ;;
+	arm64 | aarch64) arch=arm64 fetch_arch=arm64 ;;
+	*) die "unknown --arch '$1' (x86_64 or arm64)" ;;
+	esac
+	# shellcheck disable=SC2034 # used by the scripts that source this file
+	asset_arch=${arch/arm64/aarch64}
+}
+
+# What L1 itself needs from tests/fetch-assets.sh: its kernel (the guest's bzImage or Image
+# is the same file unless --bzimage/--image says otherwise), busybox and, on x86, the KVM
+# modules (arm64's kernel has KVM built in).
 require_l1_assets() {
-	local dir=$1 f hint="run tests/fetch-assets.sh"
+	local dir=$1 f hint="run tests/fetch-assets.sh --arch ${fetch_arch:-amd64}" files
+	files=(bzImage busybox MANIFEST modules/kvm-amd.order modules/kvm-intel.order)
+	[ "${arch:-x86_64}" != arm64 ] || files=(Image busybox MANIFEST)
 	[ -d "$dir" ] || die "assets directory $dir is missing ($hint)"
-	for f in bzImage busybox MANIFEST modules/kvm-amd.order modules/kvm-intel.order; do
+	for f in "${files[@]}"; do
 		require_file "$dir/$f" "asset" "$hint"
 	done
 }
@@ -74,13 +89,15 @@ shell_quote() {
 }
 
 # Writes the scenario variables (README.md) to $1 for scenario-runner.sh, which sources it
-# with `set -a`: write_scenario_env FILE MINIVMM VMLINUX BZIMAGE INITRD CMDLINE OPTS
+# with `set -a`: write_scenario_env FILE MINIVMM VMLINUX BZIMAGE INITRD CMDLINE OPTS [IMAGE]
+# (IMAGE: the arm64 Image; x86 runs leave it out).
 write_scenario_env() {
 	local file=$1 name
 	shift
 	{
 		echo "# Scenario variables (tests/boot/README.md), written by $prog."
-		for name in MINIVMM VMLINUX BZIMAGE INITRD CMDLINE OPTS; do
+		for name in MINIVMM VMLINUX BZIMAGE INITRD CMDLINE OPTS IMAGE; do
+			[ $# -gt 0 ] || break
 			echo "$name=$(shell_quote "$1")"
 			shift
 		done

@@ -4,16 +4,22 @@
 # scenarios, markers, timeouts and verdicts:
 #   nested  boots one L1 Debian kernel under QEMU's software emulation (-accel tcg -cpu max,
 #           which emulates AMD SVM), loads kvm.ko + kvm-amd.ko there and runs every scenario
-#           of the file inside that L1, one after another;
+#           of the file inside that L1, one after another; arm64: qemu-system-aarch64 -M
+#           virt,virtualization=on,gic-version=3 -cpu max, whose kernel has KVM built in;
 #   direct  runs every scenario on this host, no QEMU: for hosts with hardware KVM.
 # The default is direct when /dev/kvm is hardware KVM (vmx or svm in /proc/cpuinfo, no
 # kvm_pvm module), else nested. See README.md for the scenario format and variables.
 #
 # Usage: tests/boot/run.sh --binary FILE --scenarios FILE [options]
+#   --arch x86_64|arm64   the architecture of L1, minivmm and the guest (default x86_64;
+#                         arm64 is always nested: minivmm is an aarch64 binary)
+#   --l1-gic 3|2          arm64: the GIC of L1's virt machine (default 3; 2 makes minivmm
+#                         fall back to a vGICv2)
 #   --binary FILE         minivmm (or a stand-in): $MINIVMM; in L1 /bin/minivmm, so static
 #   --scenarios FILE      scenario file
 #   --vmlinux PATH        guest ELF vmlinux, $VMLINUX (default: the assets' vmlinux)
 #   --bzimage PATH        guest bzImage, $BZIMAGE (default: the assets' bzImage)
+#   --image PATH          arm64 guest Image, $IMAGE (default: the assets' Image)
 #   --initrd PATH         guest initrd, $INITRD (default: the assets' initrd.cpio.gz)
 #   --cmdline STR         base guest command line, $CMDLINE
 #                         (default "console=ttyS0 reboot=k panic=-1 quiet")
@@ -22,7 +28,8 @@
 #   --direct              force direct mode; fails unless /dev/kvm can be opened
 #   --tap                 TAP on stdout (one line per scenario, failure output as `#`
 #                         diagnostics); progress and the table go to stderr
-#   --assets DIR          guest assets (default assets/x86_64, from tests/fetch-assets.sh);
+#   --assets DIR          guest assets (default assets/x86_64 or assets/aarch64, from
+#                         tests/fetch-assets.sh [--arch arm64]);
 #                         L1's kernel, busybox and KVM modules always come from here
 #   --l1-initramfs FILE   nested: boot this prebuilt L1 initramfs (made by build-l1.sh from
 #                         the same scenario file) instead of building one
@@ -56,9 +63,14 @@ usage() {
 }
 
 # Hardware KVM, as opposed to the paravirtual kvm_pvm of TEST-ENVIRONMENT.md §1 (on which
-# Linux guests crawl) or none at all.
+# Linux guests crawl) or none at all; for --arch arm64, KVM on an aarch64 host.
 hardware_kvm() {
-	[ -e /dev/kvm ] && [ ! -e /sys/module/kvm_pvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo
+	[ -e /dev/kvm ] && [ ! -e /sys/module/kvm_pvm ] || return 1
+	if [ "$arch" = arm64 ]; then
+		[ "$(uname -m)" = aarch64 ]
+	else
+		grep -qwE 'vmx|svm' /proc/cpuinfo
+	fi
 }
 
 # --direct on a host without hardware KVM: usable /dev/kvm or a loud stop.
@@ -71,13 +83,21 @@ require_usable_kvm() {
 }
 
 # Boots L1 and feeds its console to the monitor; the last line tells the monitor how QEMU
-# ended (124 = killed by the whole-run timeout).
+# ended (124 = killed by the whole-run timeout). arm64 (TEST-ENVIRONMENT.md §3): EL2 for KVM
+# (virtualization=on, VHE), a GICv3 to hand to the guests, implementation-defined pointer
+# authentication (the architected one is slow under TCG), two CPUs for the SMP scenarios.
 boot_l1() {
-	local rc=0
+	local rc=0 qemu
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 1 -kernel "$assets/bzImage"
+		-append "$l1_append")
+	if [ "$arch" = arm64 ]; then
+		qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=$l1_gic"
+			-cpu "max,pauth-impdef=on" -m 2048 -smp 2 -kernel "$assets/Image"
+			-append "console=ttyAMA0 panic=-1 quiet")
+	fi
 	log "nested: booting L1 (timeout ${budget}s): console in $workdir/console.log"
-	timeout --foreground -k 10 "$budget" \
-		qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 1 -nographic -no-reboot \
-		-kernel "$assets/bzImage" -initrd "$l1" -append "$l1_append" </dev/null 2>&1 || rc=$?
+	timeout --foreground -k 10 "$budget" "${qemu[@]}" -nographic -no-reboot -initrd "$l1" \
+		</dev/null 2>&1 || rc=$?
 	echo "@@MINIVMM-HOST-QEMU-EXIT rc=$rc@@"
 }
 
@@ -97,6 +117,10 @@ run_direct() {
 
 # Sets $mode to nested or direct.
 choose_mode() {
+	if [ "$arch" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
+		[ "$mode" != direct ] || die "--direct --arch arm64 needs an aarch64 host with KVM"
+		mode=nested # the arm64 binary cannot run here
+	fi
 	case $mode in
 	direct)
 		[ -z "$l1" ] || die "--l1-initramfs needs nested mode, not --direct"
@@ -123,12 +147,14 @@ choose_mode() {
 
 main() {
 	local binary="" scenarios="" l1="" compress=none workdir="" budget="" mode=auto
-	local assets=$top/assets/x86_64 add=() monitor_opts=()
+	local assets="" add=() monitor_opts=() image="" l1_gic=3
 	local vmlinux="" bzimage="" initrd="" cmdline=$default_guest_cmdline opts=""
+	set_arch x86_64
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--binary | --scenarios | --assets | --l1-initramfs | --compress | --add | --workdir | \
-			--timeout | --vmlinux | --bzimage | --initrd | --cmdline | --minivmm-opts)
+			--timeout | --vmlinux | --bzimage | --initrd | --cmdline | --minivmm-opts | \
+			--arch | --image | --l1-gic)
 			[ $# -ge 2 ] || usage 2
 			case $1 in
 			--binary) binary=$2 ;;
@@ -144,6 +170,9 @@ main() {
 			--initrd) initrd=$2 ;;
 			--cmdline) cmdline=$2 ;;
 			--minivmm-opts) opts=$2 ;;
+			--arch) set_arch "$2" ;;
+			--image) image=$2 ;;
+			--l1-gic) l1_gic=$2 ;;
 			esac
 			shift
 			;;
@@ -160,6 +189,8 @@ main() {
 	done
 	[ -n "$scenarios" ] || usage 2
 	[ -n "$binary" ] || [ -n "$l1" ] || usage 2
+	case $l1_gic in 2 | 3) ;; *) die "--l1-gic $l1_gic: expected 2 or 3" ;; esac
+	assets=${assets:-$top/assets/$asset_arch}
 
 	choose_mode
 	require_file "$scenarios" "scenario file"
@@ -167,6 +198,7 @@ main() {
 		die "bad scenario file $scenarios (see the harness: line above)"
 	vmlinux=${vmlinux:-$assets/vmlinux}
 	bzimage=${bzimage:-$assets/bzImage}
+	image=${image:-$assets/Image}
 	initrd=${initrd:-$assets/initrd.cpio.gz}
 	workdir=${workdir:-$top/assets/boot-run}
 	mkdir -p "$workdir"
@@ -174,11 +206,18 @@ main() {
 	if [ "$mode" = direct ]; then
 		require_file "$binary" "test binary"
 		[ -x "$binary" ] || die "test binary $binary is not executable"
-		require_guest_files "$vmlinux" "$bzimage" "$initrd"
 		python3 "$here/harness.py" l1-list "$scenarios" >"$workdir/scenarios.list"
-		write_scenario_env "$workdir/scenarios.env" "$(realpath "$binary")" \
-			"$(realpath "$vmlinux")" "$(realpath "$bzimage")" "$(realpath "$initrd")" \
-			"$cmdline" "$opts"
+		if [ "$arch" = arm64 ]; then # an aarch64 host with KVM
+			require_file "$image" "guest Image (asset or --image)"
+			require_file "$initrd" "guest initrd (asset or --initrd)"
+			write_scenario_env "$workdir/scenarios.env" "$(realpath "$binary")" "" "" \
+				"$(realpath "$initrd")" "$cmdline" "$opts" "$(realpath "$image")"
+		else
+			require_guest_files "$vmlinux" "$bzimage" "$initrd"
+			write_scenario_env "$workdir/scenarios.env" "$(realpath "$binary")" \
+				"$(realpath "$vmlinux")" "$(realpath "$bzimage")" "$(realpath "$initrd")" \
+				"$cmdline" "$opts"
+		fi
 		run_direct | python3 "$here/harness.py" monitor "$scenarios" \
 			"$workdir/console.log" "$workdir/results.tsv" "${monitor_opts[@]}"
 		return
@@ -186,15 +225,19 @@ main() {
 
 	require_l1_assets "$assets"
 	[ -n "$l1" ] || require_static_binary "$binary"
-	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed (scripts/setup.sh)"
+	local qemu_bin=qemu-system-x86_64
+	[ "$arch" != arm64 ] || qemu_bin="qemu-system-aarch64"
+	command -v "$qemu_bin" >/dev/null || die "$qemu_bin not installed (scripts/setup.sh)"
 	if [ -n "$l1" ]; then
 		require_file "$l1" "--l1-initramfs"
 		log "note: --binary, --vmlinux, --bzimage, --initrd, --cmdline and --minivmm-opts" \
 			"are ignored: $l1 already holds them"
 	else
 		l1=$workdir/l1.cpio
-		"$here/build-l1.sh" --binary "$binary" --scenarios "$scenarios" --assets "$assets" \
-			--vmlinux "$vmlinux" --bzimage "$bzimage" --initrd "$initrd" \
+		local guest_files=(--vmlinux "$vmlinux" --bzimage "$bzimage")
+		[ "$arch" != arm64 ] || guest_files=(--image "$image")
+		"$here/build-l1.sh" --arch "$arch" --binary "$binary" --scenarios "$scenarios" \
+			--assets "$assets" --initrd "$initrd" "${guest_files[@]}" \
 			--cmdline "$cmdline" --minivmm-opts "$opts" \
 			--compress "$compress" "${add[@]}" -o "$l1" ||
 			die "building the L1 initramfs failed (see above)"
