@@ -14,8 +14,8 @@
 
 #define U(x) ((unsigned long long)(x))
 
-static int parse_flag(struct block_image_options *o, const char *arg, const char *word,
-                      size_t len, struct err *e)
+static int parse_flag(struct block_image_options *o, const char *arg, const char *word, size_t len,
+                      struct err *e)
 {
 	if (len == 2 && !strncmp(word, "ro", 2))
 		o->read_only = true;
@@ -60,7 +60,8 @@ static int open_image(const struct block_image_options *o, struct err *e)
 
 	if (fd >= 0)
 		return fd;
-	if (!o->read_only && (errno == EACCES || errno == EROFS || errno == EPERM || errno == ETXTBSY))
+	if (!o->read_only &&
+	    (errno == EACCES || errno == EROFS || errno == EPERM || errno == ETXTBSY))
 		return err_set(e, errno,
 		               "disk %s: cannot open read-write: %s (add ,ro for a read-only disk)",
 		               o->path, strerror(errno));
@@ -107,16 +108,16 @@ static int lock_image(struct block_image *img, int fd, struct err *e)
 	return 0;
 }
 
-static int open_direct(struct block_image *img, const struct block_image_options *o,
-                       struct err *e)
+static int open_direct(struct block_image *img, const struct block_image_options *o, struct err *e)
 {
 	int fd = open(o->path, (o->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_DIRECT);
 
 	if (fd < 0)
-		return err_set(e, errno,
-		               "disk %s: cache=none: cannot open with O_DIRECT: %s (the file system "
-		               "may not support it: use cache=writeback)",
-		               o->path, strerror(errno));
+		return err_set(
+		    e, errno,
+		    "disk %s: cache=none: cannot open with O_DIRECT: %s (the file system "
+		    "may not support it: use cache=writeback)",
+		    o->path, strerror(errno));
 	img->fd = fd;
 	img->direct = true;
 	return 0;

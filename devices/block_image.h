@@ -21,7 +21,7 @@
 #include "lib/err.h"
 
 #define BLOCK_SECTOR_SIZE  512
-#define BLOCK_SERIAL_BYTES 20 /* virtio-blk GET_ID */
+#define BLOCK_SERIAL_BYTES 20  /* virtio-blk GET_ID */
 #define BLOCK_DIRECT_ALIGN 512 /* what O_DIRECT wants of buffers and offsets (at least) */
 
 enum block_cache {
@@ -48,8 +48,7 @@ struct block_image {
 /* Parses "PATH[,ro][,cache=none|writeback]" (the --disk value). */
 int block_image_parse_options(const char *arg, struct block_image_options *o, struct err *e);
 
-int block_image_open(struct block_image *img, const struct block_image_options *o,
-                     struct err *e);
+int block_image_open(struct block_image *img, const struct block_image_options *o, struct err *e);
 void block_image_close(struct block_image *img);
 
 #endif

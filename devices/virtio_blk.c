@@ -11,9 +11,9 @@
 
 #include "devices/virtio_blk_req.h"
 
-#define BLK_MAX_RETRIES     8  /* EAGAIN/EINTR from the back end */
-#define BLK_ZERO_IOV        16 /* zero writes: up to 16 x 64 KiB per op */
-#define BLK_ZERO_CHUNK      SZ_64K
+#define BLK_MAX_RETRIES      8  /* EAGAIN/EINTR from the back end */
+#define BLK_ZERO_IOV         16 /* zero writes: up to 16 x 64 KiB per op */
+#define BLK_ZERO_CHUNK       SZ_64K
 #define BLK_RESET_TIMEOUT_MS 30000
 
 #define U(x) ((unsigned long long)(x))
@@ -197,7 +197,8 @@ static int zero_advance(struct virtio_blk *b, struct virtio_blk_req *r, int res)
 	if (res == -EOPNOTSUPP && r->type == VIRTIO_BLK_T_DISCARD)
 		return VIRTIO_BLK_S_OK; /* discarding is a hint; the data may stay */
 	if (res == -EOPNOTSUPP && r->stage != BLK_STAGE_ZERO_WRITE) {
-		r->stage = r->stage == BLK_STAGE_PUNCH ? BLK_STAGE_ZERO_RANGE : BLK_STAGE_ZERO_WRITE;
+		r->stage =
+		    r->stage == BLK_STAGE_PUNCH ? BLK_STAGE_ZERO_RANGE : BLK_STAGE_ZERO_WRITE;
 		return BLK_REQ_SUBMIT;
 	}
 	if (res < 0 || (r->stage == BLK_STAGE_ZERO_WRITE && !res))
@@ -284,7 +285,8 @@ static void start_request(struct virtio_blk *b, const struct virtq_chain *c)
 		return;
 	}
 	if (status != BLK_REQ_SUBMIT) {
-		answer(b, c->head, r->status_gpa, b->queue.generation, (uint8_t)status, r->used_len);
+		answer(b, c->head, r->status_gpa, b->queue.generation, (uint8_t)status,
+		       r->used_len);
 		return;
 	}
 	b->free_reqs = r->next_free;

@@ -46,11 +46,11 @@
 
 #define VIRTIO_BLK_WZ_UNMAP 1 /* discard/write-zeroes segment flag */
 
-#define VIRTIO_BLK_QUEUE_SIZE      256
-#define VIRTIO_BLK_SEG_MAX         (VIRTIO_BLK_QUEUE_SIZE - 2) /* data buffers per request */
-#define VIRTIO_BLK_MAX_ZERO_SECTORS (1u << 21) /* 1 GiB per discard/write-zeroes */
-#define VIRTIO_BLK_HDR_BYTES       16
-#define VIRTIO_BLK_SEGMENT_BYTES   16 /* one discard/write-zeroes range */
+#define VIRTIO_BLK_QUEUE_SIZE       256
+#define VIRTIO_BLK_SEG_MAX          (VIRTIO_BLK_QUEUE_SIZE - 2) /* data buffers per request */
+#define VIRTIO_BLK_MAX_ZERO_SECTORS (1u << 21)                  /* 1 GiB per discard/write-zeroes */
+#define VIRTIO_BLK_HDR_BYTES        16
+#define VIRTIO_BLK_SEGMENT_BYTES    16 /* one discard/write-zeroes range */
 
 /* The configuration space, as the guest reads it at 0x100 (little endian). */
 struct virtio_blk_config {

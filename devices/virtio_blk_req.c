@@ -154,8 +154,9 @@ static int get_id(struct virtio_blk *b, const struct virtq_chain *c, struct virt
 	unsigned int i;
 
 	if (c->writable - 1 < BLOCK_SERIAL_BYTES)
-		return FAIL(b, VIRTIO_BLK_S_IOERR, "request %u: GET_ID buffer of %llu bytes, want %d",
-		            r->head, U(c->writable - 1), BLOCK_SERIAL_BYTES);
+		return FAIL(b, VIRTIO_BLK_S_IOERR,
+		            "request %u: GET_ID buffer of %llu bytes, want %d", r->head,
+		            U(c->writable - 1), BLOCK_SERIAL_BYTES);
 	if (chain_iov(b->transport.p.mem, c, true, 0, BLOCK_SERIAL_BYTES, r->iov,
 	              VIRTIO_BLK_MAX_IOV, &r->niov))
 		return VIRTIO_BLK_S_IOERR; /* 20 bytes of validated RAM: cannot happen */
@@ -167,8 +168,7 @@ static int get_id(struct virtio_blk *b, const struct virtq_chain *c, struct virt
 }
 
 /* The one range of a DISCARD or WRITE_ZEROES request (max_*_seg is 1). */
-static int parse_zeroes(struct virtio_blk *b, const struct virtq_chain *c,
-                        struct virtio_blk_req *r)
+static int parse_zeroes(struct virtio_blk *b, const struct virtq_chain *c, struct virtio_blk_req *r)
 {
 	bool discard = r->type == VIRTIO_BLK_T_DISCARD;
 	uint64_t data = c->readable - VIRTIO_BLK_HDR_BYTES;
@@ -206,7 +206,8 @@ static int parse_zeroes(struct virtio_blk *b, const struct virtq_chain *c,
 		return ret;
 	r->offset = le64toh(seg.sector) * BLOCK_SECTOR_SIZE;
 	r->len = r->bytes = (uint64_t)num * BLOCK_SECTOR_SIZE;
-	r->stage = discard || (flags & VIRTIO_BLK_WZ_UNMAP) ? BLK_STAGE_PUNCH : BLK_STAGE_ZERO_RANGE;
+	r->stage =
+	    discard || (flags & VIRTIO_BLK_WZ_UNMAP) ? BLK_STAGE_PUNCH : BLK_STAGE_ZERO_RANGE;
 	return BLK_REQ_SUBMIT;
 }
 

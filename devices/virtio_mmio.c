@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STATUS_BITS                                                                      \
-	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK |    \
+#define STATUS_BITS                                                                   \
+	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK | \
 	 VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED)
 
 int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_mmio_params *p, struct err *e)
@@ -34,7 +34,8 @@ void virtio_mmio_destroy(struct virtio_mmio *t)
 
 bool virtio_mmio_negotiated(const struct virtio_mmio *t, unsigned int feature)
 {
-	return (t->status & VIRTIO_STATUS_FEATURES_OK) && (t->driver_features & VIRTIO_BIT(feature));
+	return (t->status & VIRTIO_STATUS_FEATURES_OK) &&
+	       (t->driver_features & VIRTIO_BIT(feature));
 }
 
 bool virtio_mmio_driver_ok(const struct virtio_mmio *t)

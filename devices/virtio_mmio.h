@@ -57,8 +57,8 @@
 #define VIRTIO_MMIO_CONFIG_GENERATION   0x0fc
 #define VIRTIO_MMIO_CONFIG              0x100
 
-#define VIRTIO_MMIO_MAGIC    0x74726976 /* "virt" */
-#define VIRTIO_MMIO_VENDOR   0x4d4d564d /* "MVMM" */
+#define VIRTIO_MMIO_MAGIC      0x74726976 /* "virt" */
+#define VIRTIO_MMIO_VENDOR     0x4d4d564d /* "MVMM" */
 #define VIRTIO_MMIO_INT_VRING  0x1
 #define VIRTIO_MMIO_INT_CONFIG 0x2
 

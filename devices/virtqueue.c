@@ -68,8 +68,8 @@ static int check_area(const struct guest_mem *gm, const char *what, gpa_t gpa, u
 		return err_set(e, EINVAL, "%s at 0x%llx is not %llu-byte aligned", what, U(gpa),
 		               U(align));
 	if (!guest_mem_ptr(gm, gpa, len))
-		return err_set(e, EFAULT, "%s [0x%llx, +0x%llx) does not lie in one RAM region", what,
-		               U(gpa), U(len));
+		return err_set(e, EFAULT, "%s [0x%llx, +0x%llx) does not lie in one RAM region",
+		               what, U(gpa), U(len));
 	return 0;
 }
 
@@ -83,7 +83,8 @@ int virtq_check_layout(const struct virtq *vq, uint32_t max_size, const struct g
 		               vq->size, max_size);
 	ret = check_area(gm, "descriptor table", vq->desc, virtq_desc_bytes(vq->size), 16, e);
 	if (!ret)
-		ret = check_area(gm, "available ring", vq->avail, virtq_avail_bytes(vq->size), 2, e);
+		ret =
+		    check_area(gm, "available ring", vq->avail, virtq_avail_bytes(vq->size), 2, e);
 	if (!ret)
 		ret = check_area(gm, "used ring", vq->used, virtq_used_bytes(vq->size), 4, e);
 	return ret;
@@ -135,8 +136,8 @@ static int add_seg(const struct guest_mem *gm, struct virtq_chain *c, const stru
 		               at.table, at.idx, U(d->addr), d->len);
 	if (!writable && c->writable)
 		return err_set(e, EINVAL,
-		               "%s %u: device-readable buffer after a device-writable one", at.table,
-		               at.idx);
+		               "%s %u: device-readable buffer after a device-writable one",
+		               at.table, at.idx);
 	if (c->nr == VIRTQ_MAX_SEGS)
 		return err_set(e, E2BIG, "%s %u: chain longer than %d buffers", at.table, at.idx,
 		               VIRTQ_MAX_SEGS);
@@ -159,17 +160,21 @@ static int walk_indirect(const struct guest_mem *gm, const struct virtq_desc *in
 	int ret;
 
 	if (ind->len % VIRTQ_DESC_SIZE || !n || n > VIRTQ_MAX_SEGS)
-		return err_set(e, EINVAL,
-		               "descriptor %u: indirect table of %u bytes, want a multiple of %d up "
-		               "to %d entries",
-		               ind_idx, ind->len, VIRTQ_DESC_SIZE, VIRTQ_MAX_SEGS);
+		return err_set(
+		    e, EINVAL,
+		    "descriptor %u: indirect table of %u bytes, want a multiple of %d up "
+		    "to %d entries",
+		    ind_idx, ind->len, VIRTQ_DESC_SIZE, VIRTQ_MAX_SEGS);
 	if (!range_is_ram(gm, ind->addr, ind->len))
-		return err_set(e, EFAULT, "descriptor %u: indirect table [0x%llx, +0x%x) is not RAM",
-		               ind_idx, U(ind->addr), ind->len);
+		return err_set(e, EFAULT,
+		               "descriptor %u: indirect table [0x%llx, +0x%x) is not RAM", ind_idx,
+		               U(ind->addr), ind->len);
 	for (;;) {
 		if (hops++ == n)
-			return err_set(e, ELOOP, "indirect table at 0x%llx: chain longer than its %u "
-			               "entries (a loop)", U(ind->addr), n);
+			return err_set(e, ELOOP,
+			               "indirect table at 0x%llx: chain longer than its %u "
+			               "entries (a loop)",
+			               U(ind->addr), n);
 		ret = read_desc(gm, ind->addr + (uint64_t)idx * VIRTQ_DESC_SIZE, &d, e);
 		if (ret)
 			return ret;
@@ -179,8 +184,10 @@ static int walk_indirect(const struct guest_mem *gm, const struct virtq_desc *in
 		if (ret || !(d.flags & VIRTQ_DESC_F_NEXT))
 			return ret;
 		if (d.next >= n)
-			return err_set(e, EINVAL, "indirect descriptor %u: next %u outside the table "
-			               "of %u", idx, d.next, n);
+			return err_set(e, EINVAL,
+			               "indirect descriptor %u: next %u outside the table "
+			               "of %u",
+			               idx, d.next, n);
 		idx = d.next;
 	}
 }
@@ -195,8 +202,10 @@ static int walk_chain(const struct virtq *vq, const struct guest_mem *gm, struct
 
 	for (;;) {
 		if (hops++ == vq->size)
-			return err_set(e, ELOOP, "chain from head %u is longer than the queue (%u): "
-			               "a loop", c->head, vq->size);
+			return err_set(e, ELOOP,
+			               "chain from head %u is longer than the queue (%u): "
+			               "a loop",
+			               c->head, vq->size);
 		ret = read_desc(gm, vq->desc + (uint64_t)idx * VIRTQ_DESC_SIZE, &d, e);
 		if (ret)
 			return ret;
@@ -215,8 +224,9 @@ static int walk_chain(const struct virtq *vq, const struct guest_mem *gm, struct
 		if (ret || !(d.flags & VIRTQ_DESC_F_NEXT))
 			return ret;
 		if (d.next >= vq->size)
-			return err_set(e, EINVAL, "descriptor %u: next %u outside the queue (size %u)",
-			               idx, d.next, vq->size);
+			return err_set(e, EINVAL,
+			               "descriptor %u: next %u outside the queue (size %u)", idx,
+			               d.next, vq->size);
 		idx = d.next;
 	}
 }
@@ -251,8 +261,9 @@ enum virtq_pop_result virtq_pop(struct virtq *vq, const struct guest_mem *gm, st
 	}
 	slot = (uint16_t)(vq->last_avail % vq->size);
 	if (!ring_load16(gm, vq->avail + 4 + 2ULL * slot, &head) || head >= vq->size) {
-		err_set(e, EINVAL, "available ring slot %u holds head %u, outside the queue (size %u)",
-		        slot, head, vq->size);
+		err_set(e, EINVAL,
+		        "available ring slot %u holds head %u, outside the queue (size %u)", slot,
+		        head, vq->size);
 		return ring_broken(vq);
 	}
 	vq->last_avail++;

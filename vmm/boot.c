@@ -140,8 +140,15 @@ static int check_guest(struct boot_job *job, struct err *e)
 	const struct guest_platform *p =
 	    job->cfg->pv.enabled ? &guest_x86_64 : job->linux_images.platform;
 	struct mem_range ram[IMPORTER_MAX_RAM_RANGES];
+	const struct guest_platform *kp;
 	unsigned int n;
 
+	if (job->cfg->pv.enabled && guest_platform_for(&job->pv_images.kernel, &kp, e) == 0 &&
+	    kp->arch != GUEST_ARCH_X86_64)
+		return err_set(e, EINVAL,
+		               "%s: --paravisor boots x86_64 kernels only (there is no arm64 boot "
+		               "shim); --dump-layout shows the arm64 layout",
+		               job->cfg->kernel);
 	if (p->mem_ranges(job->cfg->mem_size, ram, &n, e))
 		return err_prefix(e, "--mem");
 	if (p->arch != arch_guest)

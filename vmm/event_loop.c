@@ -169,8 +169,7 @@ static void watch_done(struct aio_op *op, int res)
 }
 
 int event_loop_watch(struct event_loop *el, struct event_watch *w, int fd, bool is_eventfd,
-                     void (*ready)(struct event_watch *w, int64_t res), void *arg,
-                     struct err *e)
+                     void (*ready)(struct event_watch *w, int64_t res), void *arg, struct err *e)
 {
 	int ret;
 
@@ -370,7 +369,8 @@ int event_loop_drain(struct event_loop *el, uint64_t timeout_ns)
 			return 0;
 		if (now >= deadline)
 			return -ETIMEDOUT;
-		if (event_loop_run_once(el, deadline - now < 100000000ULL ? deadline - now : 100000000ULL, &e))
+		if (event_loop_run_once(
+		        el, deadline - now < 100000000ULL ? deadline - now : 100000000ULL, &e))
 			return -EIO;
 	}
 }

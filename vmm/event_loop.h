@@ -56,10 +56,10 @@ struct event_loop_hook {
 };
 
 struct event_loop_stats {
-	uint64_t rounds;         /* event_loop_run_once() calls */
-	uint64_t submits;        /* io_uring_enter() calls that sent submissions */
-	uint64_t sqes;           /* submissions sent */
-	uint64_t max_batch;      /* most submissions sent by one call */
+	uint64_t rounds;    /* event_loop_run_once() calls */
+	uint64_t submits;   /* io_uring_enter() calls that sent submissions */
+	uint64_t sqes;      /* submissions sent */
+	uint64_t max_batch; /* most submissions sent by one call */
 	uint64_t batch_hist[EVENT_LOOP_BUCKETS];
 	uint64_t cqes;           /* completions handled */
 	uint64_t signals;        /* eventfd writes (interrupts) through the ring */
@@ -94,8 +94,7 @@ struct aio *event_loop_aio(struct event_loop *el);
 
 /* Starts waiting on fd; ready(w, res) runs on every event until stopped. */
 int event_loop_watch(struct event_loop *el, struct event_watch *w, int fd, bool is_eventfd,
-                     void (*ready)(struct event_watch *w, int64_t res), void *arg,
-                     struct err *e);
+                     void (*ready)(struct event_watch *w, int64_t res), void *arg, struct err *e);
 /* Stops re-arming w (a pending wait is cancelled). */
 void event_loop_unwatch(struct event_loop *el, struct event_watch *w);
 /* From a ready() handler: do not wait again until event_loop_rearm() (e.g. a full buffer). */

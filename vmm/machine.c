@@ -161,10 +161,9 @@ static int watch_host(struct machine_watches *mw, struct event_loop *el, struct 
 static void wait_for_stop(struct vm *vm, const struct machine_config *mc, int sigfd,
                           struct console *con)
 {
-	struct machine_watches mw = { .vm = vm,
-		                      .con = con,
-		                      .sigfd = sigfd,
-		                      .input_open = mc->console_in_fd >= 0 };
+	struct machine_watches mw = {
+		.vm = vm, .con = con, .sigfd = sigfd, .input_open = mc->console_in_fd >= 0
+	};
 	struct err e;
 
 	if (watch_host(&mw, vm->loop, &e)) {
@@ -237,8 +236,7 @@ static void collect_result(struct vm *vm, const struct machine_config *mc,
 }
 
 /* The main thread's event loop, and a virtio-blk device per disk on it. */
-static int add_event_loop_and_disks(struct vm *vm, const struct machine_config *mc,
-                                    struct err *e)
+static int add_event_loop_and_disks(struct vm *vm, const struct machine_config *mc, struct err *e)
 {
 	int ret;
 

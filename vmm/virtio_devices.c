@@ -108,8 +108,7 @@ static bool disk_end_batch(void *arg)
 }
 
 /* KVM side: the irqfd, and the ioeventfd on QUEUE_NOTIFY (queue 0) when KVM has it. */
-static int disk_wire_kvm(struct virtio_disk *d, const struct virtio_mmio_slot *slot,
-                         struct err *e)
+static int disk_wire_kvm(struct virtio_disk *d, const struct virtio_mmio_slot *slot, struct err *e)
 {
 	struct err ignored;
 	int ret;
@@ -132,8 +131,8 @@ static int disk_wire_kvm(struct virtio_disk *d, const struct virtio_mmio_slot *s
 }
 
 static int add_disk(struct vm *vm, struct event_loop *el, const struct block_image *img,
-                    const struct virtio_mmio_slot *slot, unsigned int index,
-                    struct virtio_disk *d, struct err *e)
+                    const struct virtio_mmio_slot *slot, unsigned int index, struct virtio_disk *d,
+                    struct err *e)
 {
 	struct virtio_blk_params p = { .name = d->name,
 		                       .image = img,
@@ -233,7 +232,8 @@ static void report_loop(const struct event_loop *el, FILE *out)
 	        "submission, at most %llu), %llu completions, %llu interrupts sent (%llu merged); "
 	        "batches",
 	        (unsigned long long)s->rounds, (unsigned long long)s->submits,
-	        (unsigned long long)s->sqes, s->submits ? (double)s->sqes / (double)s->submits : 0.0,
+	        (unsigned long long)s->sqes,
+	        s->submits ? (double)s->sqes / (double)s->submits : 0.0,
 	        (unsigned long long)s->max_batch, (unsigned long long)s->cqes,
 	        (unsigned long long)s->signals, (unsigned long long)s->signals_merged);
 	for (i = 0; i < EVENT_LOOP_BUCKETS; i++) {

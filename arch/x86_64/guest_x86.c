@@ -36,8 +36,8 @@ static int x86_virtio_mmio_slots(unsigned int n, struct virtio_mmio_slot *out, s
 	unsigned int i;
 
 	if (n > X86_VIRTIO_MMIO_MAX)
-		return err_set(e, EINVAL, "%u virtio-mmio devices (--disk), at most %d on x86_64", n,
-		               X86_VIRTIO_MMIO_MAX);
+		return err_set(e, EINVAL, "%u virtio-mmio devices (--disk), at most %d on x86_64",
+		               n, X86_VIRTIO_MMIO_MAX);
 	for (i = 0; i < n; i++)
 		out[i] = (struct virtio_mmio_slot){ .base = X86_VIRTIO_MMIO_BASE +
 			                                    i * X86_VIRTIO_MMIO_SIZE,

@@ -197,6 +197,34 @@ check_bzimage_dump() {
 	expect_line "$tmp/dump" "^  RIP +0x100200$"
 }
 
+# --disk: every unusable image or value is one line and exit 1, before KVM is touched
+# (MINIVMM_KVM_DEVICE points at nothing: reaching KVM would be exit 3).
+check_disk_errors() {
+	local k=$assets/vmlinux many=() _
+	mkdir -p "$tmp/disks"
+	truncate -s 1000 "$tmp/disks/odd.img"
+	: >"$tmp/disks/empty.img"
+	truncate -s 1M "$tmp/disks/good.img"
+	for _ in 1 2 3 4 5 6 7 8 9; do many+=(--disk "$tmp/disks/good.img,ro"); done # 9 > 8
+	export MINIVMM_KVM_DEVICE=$tmp/nokvm
+	expect_error 1 "disk $tmp/disks/missing.img: cannot open: No such file or directory" \
+		--kernel "$k" --disk "$tmp/disks/missing.img"
+	expect_error 1 "disk $tmp/disks/odd.img: size 1000 bytes is not a multiple of 512" \
+		--kernel "$k" --disk "$tmp/disks/odd.img"
+	expect_error 1 "disk $tmp/disks/empty.img: the image is empty (0 bytes)" \
+		--kernel "$k" --disk "$tmp/disks/empty.img"
+	expect_error 1 "disk $tmp/disks: not a regular file or block device" \
+		--kernel "$k" --disk "$tmp/disks,ro"
+	expect_error 1 "disk $tmp/disks/good.img: in use: another disk or process has it open" \
+		--kernel "$k" --disk "$tmp/disks/good.img" --disk "$tmp/disks/good.img"
+	expect_error 1 "--disk x.img,rw: unknown option 'rw' (expected ro, cache=none or" \
+		--kernel "$k" --disk x.img,rw
+	expect_error 1 "at most 8 disks" --kernel "$k" "${many[@]}"
+	expect_error 1 "--disk: the paravisor layout has no virtio devices" \
+		--paravisor --kernel "$k" --disk "$tmp/disks/good.img"
+	unset MINIVMM_KVM_DEVICE
+}
+
 for f in vmlinux bzImage initrd.cpio.gz; do
 	if [ ! -r "$assets/$f" ]; then
 		echo "*** CLI tests NOT RUN: $assets/$f is missing; run tests/fetch-assets.sh" >&2
@@ -207,6 +235,7 @@ done
 check_help
 check_bad_input
 check_kvm_errors
+check_disk_errors
 check_vmlinux_dumps
 check_bzimage_dump
 check_paravisor_dumps

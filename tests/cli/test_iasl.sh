@@ -6,7 +6,7 @@
 # checked too), the DSDT must compile back cleanly, and the disassembly must
 # show what the guest relies on: a hardware-reduced FADT with the reset and
 # sleep registers, N processors and the IOAPIC in the MADT, and COM1, the
-# panic device and \_S5 in the DSDT.
+# panic device and \_S5 in the DSDT, and one LNRO0005 virtio-mmio device per --disk.
 # usage: test_iasl.sh MINIVMM
 set -uo pipefail
 
@@ -160,6 +160,32 @@ for n in 1 2 64; do
 	check_dsdt
 	cd "$tmp" || exit 1
 done
+
+# --disk: one LNRO0005 virtio-mmio device per disk, 4 KiB windows from 0xd0000000 and edge
+# interrupts on GSIs from 16 (arch/x86_64/layout.h). --dump-acpi does not open the images.
+check_virtio() {
+	local i
+	for i in 0 1 2; do
+		expect dsdt.dsl "Device \(VR0$i\)" "DSDT has virtio-mmio device VR0$i"
+		expect dsdt.dsl "0xD000${i}000, +// Address Base" "VR0$i at 0xd000${i}000"
+		expect dsdt.dsl "0x0000001$i," "VR0$i on GSI $((16 + i))"
+	done
+	[ "$(grep -c '"LNRO0005"' dsdt.dsl)" -eq 3 ] && echo "ok: three LNRO0005 devices"
+	expect dsdt.dsl 'Interrupt \(ResourceConsumer, Edge, ActiveHigh, Exclusive' "edge interrupts"
+}
+
+dir=$tmp/disks
+mkdir -p "$dir"
+echo "--- --disk x3"
+if "$minivmm" --dump-acpi "$dir" --disk a.img --disk b.img,ro --disk c.img,cache=none; then
+	cd "$dir" || exit 1
+	disassemble dsdt
+	check_dsdt
+	check_virtio
+	cd "$tmp" || exit 1
+else
+	fail "minivmm --dump-acpi $dir --disk ... failed"
+fi
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"

@@ -101,7 +101,8 @@ void bf_bring_up(uint64_t features)
 
 	bf_reg_write(VIRTIO_MMIO_STATUS, 0);
 	/* A driver starts from zeroed rings. */
-	ck_assert_int_eq(guest_mem_fill(&bf_td.gm, TD_AVAIL, 0, virtq_avail_bytes(BF_QSIZE), &e), 0);
+	ck_assert_int_eq(guest_mem_fill(&bf_td.gm, TD_AVAIL, 0, virtq_avail_bytes(BF_QSIZE), &e),
+	                 0);
 	ck_assert_int_eq(guest_mem_fill(&bf_td.gm, TD_USED, 0, virtq_used_bytes(BF_QSIZE), &e), 0);
 	bf_reg_write(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	bf_reg_write(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);

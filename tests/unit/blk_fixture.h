@@ -15,11 +15,11 @@
 #include "devices/virtio_blk.h"
 #include "virtq_driver.h"
 
-#define BF_QSIZE     256
-#define BF_MAX_OPS   1024
-#define BF_RUN       1000000 /* bf_complete(): do the op for real */
-#define BF_IMG_BYTES (4ULL << 20)
-#define BF_SECTORS   (BF_IMG_BYTES / 512)
+#define BF_QSIZE        256
+#define BF_MAX_OPS      1024
+#define BF_RUN          1000000 /* bf_complete(): do the op for real */
+#define BF_IMG_BYTES    (4ULL << 20)
+#define BF_SECTORS      (BF_IMG_BYTES / 512)
 #define BF_STATUS_UNSET 0xee /* what a status byte holds before the device answers */
 
 struct bf_aio {
@@ -41,7 +41,7 @@ extern struct td bf_td;
 extern struct virtio_blk bf_blk;
 extern struct bf_aio bf_aio;
 extern struct block_image bf_img;
-extern unsigned int bf_edges; /* interrupt edges sent */
+extern unsigned int bf_edges;  /* interrupt edges sent */
 extern struct aio *bf_backend; /* set before bf_setup() for a real back end (default: bf_aio) */
 
 /* Image of BF_IMG_BYTES with the pattern, opened with the options; device up with features. */

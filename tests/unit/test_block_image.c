@@ -96,12 +96,18 @@ static const struct {
 } bad_args[] = {
 	{ "", "--disk : the image path is empty", EINVAL },
 	{ ",ro", "--disk ,ro: the image path is empty", EINVAL },
-	{ "a.img,rw", "--disk a.img,rw: unknown option 'rw' (expected ro, cache=none or "
-	              "cache=writeback)", EINVAL },
-	{ "a.img,cache=unsafe", "--disk a.img,cache=unsafe: unknown option 'cache=unsafe' "
-	                        "(expected ro, cache=none or cache=writeback)", EINVAL },
-	{ "a.img,", "--disk a.img,: unknown option '' (expected ro, cache=none or "
-	            "cache=writeback)", EINVAL },
+	{ "a.img,rw",
+	  "--disk a.img,rw: unknown option 'rw' (expected ro, cache=none or "
+	  "cache=writeback)",
+	  EINVAL },
+	{ "a.img,cache=unsafe",
+	  "--disk a.img,cache=unsafe: unknown option 'cache=unsafe' "
+	  "(expected ro, cache=none or cache=writeback)",
+	  EINVAL },
+	{ "a.img,",
+	  "--disk a.img,: unknown option '' (expected ro, cache=none or "
+	  "cache=writeback)",
+	  EINVAL },
 };
 
 START_TEST(test_parse_refuses_an_empty_path_and_unknown_options)
@@ -167,7 +173,8 @@ START_TEST(test_a_directory)
 {
 	strcpy(path, dir);
 	strcpy(o.path, dir);
-	ck_assert_err(block_image_open(&img, &o, &e), e, EISDIR, msg("cannot open: Is a directory"));
+	ck_assert_err(block_image_open(&img, &o, &e), e, EISDIR,
+	              msg("cannot open: Is a directory"));
 	o.read_only = true;
 	ck_assert_err(block_image_open(&img, &o, &e), e, EINVAL,
 	              msg("not a regular file or block device"));
@@ -177,7 +184,8 @@ END_TEST
 START_TEST(test_an_empty_image)
 {
 	make_file("empty.img", 0);
-	ck_assert_err(block_image_open(&img, &o, &e), e, EINVAL, msg("the image is empty (0 bytes)"));
+	ck_assert_err(block_image_open(&img, &o, &e), e, EINVAL,
+	              msg("the image is empty (0 bytes)"));
 }
 END_TEST
 

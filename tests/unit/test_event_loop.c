@@ -289,7 +289,7 @@ START_TEST(test_drain_waits_for_ops_in_flight_and_gives_up_in_time)
 	ck_assert_ok(event_loop_watch(&el, &watch, efd, true, record, NULL, &e), e);
 	ck_assert_int_eq(aio_submit(event_loop_aio(&el), &r.op), 0);
 	ck_assert_int_eq(event_loop_drain(&el, SECOND / 5), -ETIMEDOUT);
-	ck_assert(!watch.armed);          /* the watch was cancelled */
+	ck_assert(!watch.armed);           /* the watch was cancelled */
 	ck_assert_uint_eq(el.inflight, 1); /* the read is not: it still points at buf */
 	ck_assert_int_eq(write(pipe_fds[1], "x", 1), 1);
 	ck_assert_int_eq(event_loop_drain(&el, SECOND), 0);
@@ -413,7 +413,8 @@ static int check_io_uring(void)
 {
 	const char *req_uring = getenv("MINIVMM_REQUIRE_IO_URING");
 	const char *req_kvm = getenv("MINIVMM_REQUIRE_KVM");
-	bool required = (req_uring && !strcmp(req_uring, "1")) || (req_kvm && !strcmp(req_kvm, "1"));
+	bool required =
+	    (req_uring && !strcmp(req_uring, "1")) || (req_kvm && !strcmp(req_kvm, "1"));
 
 	if (event_loop_init(&el, &e) == 0) {
 		event_loop_destroy(&el);

@@ -81,7 +81,7 @@ START_TEST(test_configuration_describes_the_image)
 	ck_assert_uint_eq(config32(0x30), VIRTIO_BLK_MAX_ZERO_SECTORS);
 	ck_assert_uint_eq(config32(0x34), 1);
 	ck_assert_uint_eq(config32(0x38) & 0xff, 1); /* write_zeroes_may_unmap */
-	ck_assert_uint_eq(config32(0x3c), 0);       /* past the end: zeros */
+	ck_assert_uint_eq(config32(0x3c), 0);        /* past the end: zeros */
 }
 END_TEST
 
@@ -89,13 +89,11 @@ START_TEST(test_a_writable_disk_offers_flush_discard_and_write_zeroes)
 {
 	uint64_t f = device_features();
 
-	ck_assert_uint_eq(f, VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
-	                         VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
-	                         VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
-	                         VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-	                         VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
-	                         VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) |
-	                         VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES));
+	ck_assert_uint_eq(
+	    f, VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
+	           VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
+	           VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
+	           VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES));
 }
 END_TEST
 

@@ -80,8 +80,8 @@ static const struct {
 
 START_TEST(test_bad_requests_get_the_right_status)
 {
-	struct bf_req r = bf_request(bad_requests[_i].type, bad_requests[_i].sector,
-	                             bad_requests[_i].len);
+	struct bf_req r =
+	    bf_request(bad_requests[_i].type, bad_requests[_i].sector, bad_requests[_i].len);
 
 	expect_refused(&r, bad_requests[_i].status, bad_requests[_i].msg);
 	expect_still_serving();
@@ -98,7 +98,8 @@ START_TEST(test_data_the_wrong_way_is_an_io_error)
 	struct bf_req w = { .head = bf_chain(out, 3), .status = st2 };
 
 	expect_refused(&r, VIRTIO_BLK_S_IOERR, "request 0: IN with 512 device-readable data bytes");
-	expect_refused(&w, VIRTIO_BLK_S_IOERR, "request 3: OUT with 512 device-writable data bytes");
+	expect_refused(&w, VIRTIO_BLK_S_IOERR,
+	               "request 3: OUT with 512 device-writable data bytes");
 }
 END_TEST
 
@@ -245,8 +246,13 @@ static void chain_huge_indirect_table(uint16_t head)
 }
 
 static void (*const malformed[])(uint16_t head) = {
-	chain_loop,        chain_next_out_of_range, chain_outside_ram,         chain_readable_after_writable,
-	chain_zero_length, chain_nested_indirect,   chain_huge_indirect_table,
+	chain_loop,
+	chain_next_out_of_range,
+	chain_outside_ram,
+	chain_readable_after_writable,
+	chain_zero_length,
+	chain_nested_indirect,
+	chain_huge_indirect_table,
 };
 
 START_TEST(test_malformed_chains_go_back_unused_and_the_device_serves_on)
@@ -272,9 +278,10 @@ START_TEST(test_a_corrupt_ring_needs_a_reset_and_a_reset_brings_the_device_back)
 	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_STATUS), 0xf | VIRTIO_STATUS_NEEDS_RESET);
 	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
 	ck_assert_uint_eq(bf_edges, 1);
-	ck_assert_str_eq(bf_blk.transport.last_error,
-	                 "queue 0: available index 257 is 257 ahead of the device's 0, more than the "
-	                 "queue size 256");
+	ck_assert_str_eq(
+	    bf_blk.transport.last_error,
+	    "queue 0: available index 257 is 257 ahead of the device's 0, more than the "
+	    "queue size 256");
 	bf_bring_up(bf_all_features());
 	td_set_avail_idx(&bf_td, 0);
 	expect_still_serving();
@@ -356,9 +363,11 @@ struct fuzz_hdr {
 
 static struct fuzz_hdr random_header(uint32_t type)
 {
-	return (struct fuzz_hdr){ type, 0,
+	return (struct fuzz_hdr){ type,
+		                  0,
 		                  td_rand(&rng) % 4 ? td_rand(&rng) % BF_SECTORS : td_rand(&rng),
-		                  td_rand(&rng) % (BF_SECTORS + 4), (uint32_t)(td_rand(&rng) % 64),
+		                  td_rand(&rng) % (BF_SECTORS + 4),
+		                  (uint32_t)(td_rand(&rng) % 64),
 		                  (uint32_t)(td_rand(&rng) % 8 ? 0 : td_rand(&rng) % 4) };
 }
 
@@ -368,8 +377,9 @@ static void linux_request(uint16_t head, gpa_t base)
 	static const uint32_t types[] = { 0, 0, 1, 1, 4, 8, 11, 13 };
 	struct fuzz_hdr hdr = random_header(pick(types, 8));
 	bool zeroes = hdr.type == VIRTIO_BLK_T_DISCARD || hdr.type == VIRTIO_BLK_T_WRITE_ZEROES;
-	uint32_t len = hdr.type <= 1 ? 512 * (1 + (uint32_t)(td_rand(&rng) % 16)) :
-	               hdr.type == 8 ? 20 : 0;
+	uint32_t len = hdr.type <= 1   ? 512 * (1 + (uint32_t)(td_rand(&rng) % 16))
+	               : hdr.type == 8 ? 20
+	                               : 0;
 	struct bf_buf b[3];
 	unsigned int n = 0, i;
 
@@ -424,7 +434,7 @@ static void random_request(uint16_t head)
 
 static int random_result(void)
 {
-	static const int results[] = { BF_RUN, BF_RUN, BF_RUN, BF_RUN, -EIO,       -EINTR,
+	static const int results[] = { BF_RUN,  BF_RUN, BF_RUN, BF_RUN, -EIO,        -EINTR,
 		                       -EAGAIN, 0,      1,      512,    -EOPNOTSUPP, -EINVAL };
 
 	return results[td_rand(&rng) % ARRAY_SIZE(results)];
@@ -439,7 +449,8 @@ START_TEST(test_fuzz_random_requests_and_answers_leave_the_device_consistent)
 		uint16_t head = (uint16_t)(td_rand(&rng) % BF_QSIZE);
 		unsigned int burst = 1 + td_rand(&rng) % 8;
 
-		for (i = 0; i < burst && (uint16_t)(bf_td.avail_idx - bf_blk.queue.last_avail) < BF_QSIZE;
+		for (i = 0;
+		     i < burst && (uint16_t)(bf_td.avail_idx - bf_blk.queue.last_avail) < BF_QSIZE;
 		     i++)
 			random_request((uint16_t)((head + 8 * i) % BF_QSIZE));
 		bf_reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);

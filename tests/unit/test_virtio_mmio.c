@@ -15,11 +15,11 @@
 #include "test_helpers.h"
 #include "virtq_driver.h"
 
-#define DEVICE_ID  42
-#define QUEUE_MAX  16
-#define F_EXTRA    0 /* a device feature bit the stand-in offers */
-#define F_NEVER    5 /* one it does not */
-#define IRQ        17
+#define DEVICE_ID 42
+#define QUEUE_MAX 16
+#define F_EXTRA   0 /* a device feature bit the stand-in offers */
+#define F_NEVER   5 /* one it does not */
+#define IRQ       17
 
 #define ACK      VIRTIO_STATUS_ACKNOWLEDGE
 #define DRV      VIRTIO_STATUS_DRIVER
@@ -287,7 +287,8 @@ static const struct {
 	gpa_t desc, avail, used;
 	const char *msg;
 } bad_queues[] = {
-	{ 3, TD_DESC, TD_AVAIL, TD_USED, "queue 0: queue size 3: must be a power of two from 1 to 16" },
+	{ 3, TD_DESC, TD_AVAIL, TD_USED,
+	  "queue 0: queue size 3: must be a power of two from 1 to 16" },
 	{ 32, TD_DESC, TD_AVAIL, TD_USED,
 	  "queue 0: queue size 32: must be a power of two from 1 to 16" },
 	{ 8, TD_DESC + 4, TD_AVAIL, TD_USED,
@@ -456,12 +457,14 @@ START_TEST(test_registers_take_aligned_32_bit_accesses_only)
 	memset(data, 0xff, sizeof(data));
 	virtio_mmio_bus_ops.read(&vm, VIRTIO_MMIO_MAGIC_VALUE, data, 1);
 	ck_assert_uint_eq(data[0], 0xff); /* left as the bus filled it */
-	ck_assert_str_eq(vm.last_error, "1-byte read at register 0x0: only aligned 32-bit accesses");
+	ck_assert_str_eq(vm.last_error,
+	                 "1-byte read at register 0x0: only aligned 32-bit accesses");
 	data[0] = ACK;
 	data[1] = 0;
 	virtio_mmio_bus_ops.write(&vm, VIRTIO_MMIO_STATUS, data, 2);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
-	ck_assert_str_eq(vm.last_error, "2-byte write at register 0x70: only aligned 32-bit accesses");
+	ck_assert_str_eq(vm.last_error,
+	                 "2-byte write at register 0x70: only aligned 32-bit accesses");
 	virtio_mmio_bus_ops.write(&vm, VIRTIO_MMIO_STATUS + 2, data, 4);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
 	wr(0x28, 5); /* legacy GUEST_PAGE_SIZE: not a version 2 register */
@@ -498,7 +501,8 @@ static Suite *virtio_mmio_suite(void)
 	tcase_add_test(tc, test_identity_registers);
 	tcase_add_test(tc, test_features_are_read_32_bits_at_a_time_and_include_version_1);
 	tcase_add_test(tc, test_a_subset_with_version_1_is_accepted);
-	tcase_add_loop_test(tc, test_feature_sets_without_version_1_or_with_unoffered_bits_are_refused,
+	tcase_add_loop_test(tc,
+	                    test_feature_sets_without_version_1_or_with_unoffered_bits_are_refused,
 	                    0, ARRAY_SIZE(refused_features));
 	tcase_add_test(tc, test_features_ok_needs_driver_first);
 	tcase_add_test(tc, test_features_written_after_features_ok_are_ignored);
@@ -521,7 +525,8 @@ static Suite *virtio_mmio_suite(void)
 	tcase_add_test(tc, test_notifications_reach_the_device_only_after_driver_ok);
 	tcase_add_test(tc, test_with_a_kick_a_notify_write_is_handed_over_not_handled);
 	tcase_add_test(tc, test_one_edge_per_interrupt_status_change_and_ack_clears_it);
-	tcase_add_test(tc, test_needs_reset_raises_a_configuration_interrupt_and_stops_notifications);
+	tcase_add_test(tc,
+	               test_needs_reset_raises_a_configuration_interrupt_and_stops_notifications);
 	tcase_add_test(tc, test_reset_clears_the_transport_and_forgets_the_queues);
 	suite_add_tcase(s, tc);
 

@@ -17,7 +17,7 @@
 #include "test_helpers.h"
 #include "virtq_driver.h"
 
-#define QSIZE 8
+#define QSIZE   8
 #define F_NEXT  VIRTQ_DESC_F_NEXT
 #define F_WRITE VIRTQ_DESC_F_WRITE
 #define F_IND   VIRTQ_DESC_F_INDIRECT
@@ -397,8 +397,7 @@ START_TEST(test_bad_buffers_inside_an_indirect_table_are_refused)
 	td_desc(&t, 0, table, 32, F_IND, 0);
 	expect_bad(0, "indirect descriptor 1: buffer [0x100000, +0x10) is not guest RAM");
 	td_desc_at(&t, table, 1, TD_DATA, 16, 0, 0);
-	expect_bad(0,
-	           "indirect descriptor 1: device-readable buffer after a device-writable one");
+	expect_bad(0, "indirect descriptor 1: device-readable buffer after a device-writable one");
 	expect_still_usable();
 }
 END_TEST
@@ -537,16 +536,17 @@ static void randomize(uint64_t *rng, uint32_t size)
 
 	for (i = 0; i < n; i++) {
 		uint16_t flags = (uint16_t)(td_rand(rng) & 0x7);
-		uint32_t len = td_rand(rng) % 4 ? (uint32_t)(td_rand(rng) % 8192)
-		                                : (uint32_t)td_rand(rng);
+		uint32_t len =
+		    td_rand(rng) % 4 ? (uint32_t)(td_rand(rng) % 8192) : (uint32_t)td_rand(rng);
 		uint64_t addr = random_addr(rng);
-		uint16_t next = (uint16_t)(td_rand(rng) % 3 ? td_rand(rng) % (size + 2) : td_rand(rng));
+		uint16_t next =
+		    (uint16_t)(td_rand(rng) % 3 ? td_rand(rng) % (size + 2) : td_rand(rng));
 
 		if (flags & F_IND && td_rand(rng) % 2) /* a table of plausible size */
 			len = 16 * (uint32_t)(td_rand(rng) % 300);
 		/* The queue's own table, and tables anywhere in the data area. */
-		td_desc_at(&t, i < size ? TD_DESC : TD_DATA, i < size ? i : i - size, addr, len, flags,
-		           next);
+		td_desc_at(&t, i < size ? TD_DESC : TD_DATA, i < size ? i : i - size, addr, len,
+		           flags, next);
 		if (td_rand(rng) % 4 == 0)
 			td_desc_at(&t, TD_DATA + (td_rand(rng) % 0x1000) * 16, 0, addr, len, flags,
 			           next);

@@ -11,12 +11,10 @@ void td_init(struct td *t, uint32_t size)
 	memset(t, 0, sizeof(*t));
 	guest_mem_init(&t->gm);
 	ck_assert_int_eq(guest_mem_add_region(&t->gm, 0, TD_GAP, NULL, &e), 0);
-	ck_assert_int_eq(guest_mem_add_region(&t->gm, TD_REGION_B, TD_REGION_C - TD_REGION_B, NULL,
-	                                      &e),
-	                 0);
-	ck_assert_int_eq(guest_mem_add_region(&t->gm, TD_REGION_C, TD_RAM_END - TD_REGION_C, NULL,
-	                                      &e),
-	                 0);
+	ck_assert_int_eq(
+	    guest_mem_add_region(&t->gm, TD_REGION_B, TD_REGION_C - TD_REGION_B, NULL, &e), 0);
+	ck_assert_int_eq(
+	    guest_mem_add_region(&t->gm, TD_REGION_C, TD_RAM_END - TD_REGION_C, NULL, &e), 0);
 	ck_assert_uint_le(size, TD_MAX_QUEUE);
 	t->size = size;
 	t->next_data = TD_DATA;
@@ -86,8 +84,7 @@ void td_desc_at(struct td *t, gpa_t table, uint32_t idx, uint64_t addr, uint32_t
 	td_write(t, table + 16ULL * idx, &d, sizeof(d));
 }
 
-void td_desc(struct td *t, uint32_t idx, uint64_t addr, uint32_t len, uint16_t flags,
-             uint16_t next)
+void td_desc(struct td *t, uint32_t idx, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
 {
 	td_desc_at(t, TD_DESC, idx, addr, len, flags, next);
 }
