@@ -54,16 +54,7 @@ static int dump_paravisor_arm64(const struct vmm_config *c, const struct paravis
 	const struct mem_range ram = { 0, c->mem_size };
 	/* VTL0 is Linux; arm64's measured VTL0 config records nothing more about it. */
 	const struct paravisor_vtl0_linux vtl0 = { .cmdline = c->pv.vtl0_cmdline };
-	struct paravisor_config pc = {
-		.kernel = &pi->kernel,
-		.shim = &pi->shim,
-		.initrd = pi->has_initrd ? &pi->initrd : NULL,
-		.cmdline = c->cmdline,
-		.policy = c->pv.static_policy ? COMMAND_LINE_POLICY_STATIC
-		                              : COMMAND_LINE_POLICY_APPEND_CHOSEN,
-		.memory_size = c->pv.vtl2_mem,
-		.vtl0_linux = &vtl0,
-	};
+	struct paravisor_config pc = paravisor_config_from_cli(c, pi, &vtl0);
 	struct paravisor_report rep = { 0 };
 	struct record_importer ri;
 	struct err e = { 0 };

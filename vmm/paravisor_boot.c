@@ -90,13 +90,11 @@ static int load_vtl0(struct importer *imp, const struct vmm_config *c,
 	return 0;
 }
 
-static int record_layout(struct record_importer *ri, const struct vmm_config *c,
-                         const struct paravisor_images *pi, const struct x86_mem_layout *layout,
-                         const struct acpi_tables *acpi, struct paravisor_report *rep,
-                         struct err *e)
+struct paravisor_config paravisor_config_from_cli(const struct vmm_config *c,
+                                                  const struct paravisor_images *pi,
+                                                  const struct paravisor_vtl0_linux *vtl0)
 {
-	struct paravisor_vtl0_linux vtl0;
-	struct paravisor_config pc = {
+	return (struct paravisor_config){
 		.kernel = &pi->kernel,
 		.shim = &pi->shim,
 		.initrd = pi->has_initrd ? &pi->initrd : NULL,
@@ -104,8 +102,18 @@ static int record_layout(struct record_importer *ri, const struct vmm_config *c,
 		.policy = c->pv.static_policy ? COMMAND_LINE_POLICY_STATIC
 		                              : COMMAND_LINE_POLICY_APPEND_CHOSEN,
 		.memory_size = c->pv.vtl2_mem,
-		.vtl0_linux = pi->has_vtl0_kernel ? &vtl0 : NULL,
+		.vtl0_linux = vtl0,
 	};
+}
+
+static int record_layout(struct record_importer *ri, const struct vmm_config *c,
+                         const struct paravisor_images *pi, const struct x86_mem_layout *layout,
+                         const struct acpi_tables *acpi, struct paravisor_report *rep,
+                         struct err *e)
+{
+	struct paravisor_vtl0_linux vtl0;
+	struct paravisor_config pc =
+	    paravisor_config_from_cli(c, pi, pi->has_vtl0_kernel ? &vtl0 : NULL);
 	int ret;
 
 	record_importer_init(ri, GUEST_ARCH_X86_64, layout->ram, layout->nr_ram);

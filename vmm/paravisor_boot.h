@@ -26,6 +26,11 @@ struct paravisor_images {
 int paravisor_images_open(struct paravisor_images *pi, const struct vmm_config *c, struct err *e);
 void paravisor_images_close(struct paravisor_images *pi);
 
+/* The paravisor loader's input from the command line and the open images; vtl0 may be NULL. */
+struct paravisor_config paravisor_config_from_cli(const struct vmm_config *c,
+                                                  const struct paravisor_images *pi,
+                                                  const struct paravisor_vtl0_linux *vtl0);
+
 /* What happened, for --dump-layout and -v. */
 struct paravisor_report {
 	struct paravisor_info info; /* before relocation */
