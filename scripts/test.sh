@@ -5,9 +5,16 @@
 #   build-static   static                boot (nested real KVM: the L1 host has no libc)
 #   build-aarch64  static, cross-built   unit (under qemu-aarch64-static), boot (nested
 #                  for aarch64           arm64 KVM under qemu-system-aarch64)
+# It first installs what is missing (scripts/setup.sh) and fetches the guest assets
+# (tests/fetch-assets.sh, amd64 and arm64); both are idempotent, so on a fresh Debian machine
+# this one command does everything. --no-boot skips the nested boot suites.
 # usage: scripts/test.sh [--no-boot]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+tests/fetch-assets.sh
+tests/fetch-assets.sh --arch arm64
 
 configure() {
 	local dir=$1
