@@ -55,8 +55,8 @@ static int place_initrd(struct importer *imp, const struct image_file *initrd, g
 		               initrd->name, U(at));
 	if (initrd->size == 0)
 		return err_set(e, EINVAL, "%s: initrd is empty", initrd->name);
-	ret = importer_import_bytes(imp, at, initrd->size, "linux-initrd", BPA_EXCLUSIVE,
-	                            initrd->data, initrd->size, e);
+	ret = importer_import_file(imp, at, initrd->size, "linux-initrd", BPA_EXCLUSIVE, initrd, 0,
+	                           initrd->size, "initrd", e);
 	if (ret)
 		return err_prefix(e, "%s", initrd->name);
 	out->initrd_gpa = at;
@@ -90,8 +90,8 @@ int arm64_load_kernel_and_initrd(struct importer *imp, const struct image_file *
 		    e, EINVAL,
 		    "%s: the file (%llu bytes) is larger than its image_size (%llu bytes)",
 		    kernel->name, U(kernel->size), U(h.image_size));
-	ret = importer_import_bytes(imp, load, ksize, "linux-kernel", BPA_EXCLUSIVE, kernel->data,
-	                            kernel->size, e);
+	ret = importer_import_file(imp, load, ksize, "linux-kernel", BPA_EXCLUSIVE, kernel, 0,
+	                           kernel->size, "kernel", e);
 	if (ret)
 		return err_prefix(e, "%s", kernel->name);
 	out->kernel_base = kernel_min_start;

@@ -191,8 +191,8 @@ int elf_load_static(struct importer *imp, const struct image_file *f, gpa_t star
 		read_phdr(f, &eh, i, &ph);
 		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
-		ret = importer_import_bytes(imp, ph.p_paddr + lo - bias, ph.p_memsz, tag,
-		                            acceptance, f->data + ph.p_offset, ph.p_filesz, e);
+		ret = importer_import_file(imp, ph.p_paddr + lo - bias, ph.p_memsz, tag, acceptance,
+		                           f, ph.p_offset, ph.p_filesz, "PT_LOAD segment", e);
 		if (ret)
 			return err_prefix(e, "%s: segment %u", f->name, i);
 	}

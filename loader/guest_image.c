@@ -20,7 +20,7 @@ static int load_image(struct importer *imp, const struct image_file *f, gpa_t lo
 		return err_set(e, EOVERFLOW, "%s: load address 0x%llx aligned to 0x%llx overflows",
 		               f->name, (unsigned long long)load_address,
 		               (unsigned long long)alignment);
-	ret = importer_import_bytes(imp, at, f->size, tag, BPA_EXCLUSIVE, f->data, f->size, e);
+	ret = importer_import_file(imp, at, f->size, tag, BPA_EXCLUSIVE, f, 0, f->size, tag, e);
 	if (ret)
 		return err_prefix(e, "%s", f->name);
 	*out = (struct guest_image){ .load_paddr = at, .alignment = alignment, .size = f->size };

@@ -38,6 +38,9 @@ int image_file_open(struct image_file *f, const char *path, struct err *e)
 	}
 	f->map_len = f->size;
 	f->data = f->map;
+	f->has_fd = true;
+	f->fd = fd;
+	return 0;
 out:
 	close(fd);
 	return ret;
@@ -73,6 +76,9 @@ int image_file_slice(const struct image_file *f, uint64_t offset, uint64_t len,
 	if (ret)
 		return ret;
 	image_file_from_buffer(out, f->name, p, len);
+	out->has_fd = f->has_fd;
+	out->fd = f->fd;
+	out->fd_off = f->fd_off + offset;
 	return 0;
 }
 
@@ -85,7 +91,9 @@ void image_file_release_resident(const struct image_file *f)
 
 void image_file_close(struct image_file *f)
 {
-	if (f->map)
+	if (f->map) {
 		munmap(f->map, f->map_len);
+		close(f->fd);
+	}
 	memset(f, 0, sizeof(*f));
 }

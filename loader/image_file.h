@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A read-only view of an image file (kernel, initrd, shim). Files are mapped,
- * not read, so importing a 60 MB kernel costs one copy: file pages straight
- * into guest RAM. Tests wrap in-memory buffers the same way.
+ * so loaders parse headers in place without reading the file, and keep their
+ * descriptor, so the big pieces (PT_LOAD segments, the initrd, an Image) go
+ * into guest RAM by pread (importer_import_file): one copy, page cache to guest
+ * RAM, and the mapping's pages are never touched for them. Tests wrap in-memory
+ * buffers the same way (no descriptor: the importer copies from memory).
  */
 #ifndef MINIVMM_LOADER_IMAGE_FILE_H
 #define MINIVMM_LOADER_IMAGE_FILE_H
@@ -17,8 +20,11 @@ struct image_file {
 	const char *name; /* path as the user gave it; used in every message */
 	const uint8_t *data;
 	uint64_t size;
-	void *map; /* non-NULL when data is an mmap we own */
+	void *map; /* non-NULL when data is an mmap we own (and fd is ours to close) */
 	uint64_t map_len;
+	bool has_fd; /* data is bytes [fd_off, fd_off + size) of the file fd */
+	int fd;
+	uint64_t fd_off;
 };
 
 /* Maps path read-only. Errors name the path and the errno text. */
@@ -28,7 +34,8 @@ int image_file_open(struct image_file *f, const char *path, struct err *e);
 void image_file_from_buffer(struct image_file *f, const char *name, const void *data,
                             uint64_t size);
 
-/* A sub-view [offset, offset+len) of f with the same name; fails when out of range. */
+/* A sub-view [offset, offset+len) of f with the same name (and descriptor); fails when out of
+ * range. */
 int image_file_slice(const struct image_file *f, uint64_t offset, uint64_t len,
                      struct image_file *out, struct err *e);
 

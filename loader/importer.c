@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/image_file.h"
+
 #define MAX_PAGE_BASE (UINT64_MAX >> PAGE_SHIFT)
 
 /* Grows a dynamic array by one element; returns NULL when out of memory. */
@@ -162,10 +164,18 @@ const struct importer_range *importer_find_range(const struct importer *imp, gpa
 
 /* ---- ImageLoad methods ------------------------------------------------- */
 
+/* Where an import's bytes come from: memory, or a file the backend may read itself. */
+struct import_src {
+	const void *data;
+	const struct image_file *file; /* NULL: data only */
+	uint64_t file_off;
+};
+
 /* import_pages with the data starting data_off bytes into the first page. */
-static int import_checked(struct importer *imp, uint64_t page_base, uint64_t page_count,
-                          const char *tag, enum boot_page_acceptance acceptance, uint64_t data_off,
-                          const void *data, uint64_t data_len, struct err *e)
+static int import_checked_src(struct importer *imp, uint64_t page_base, uint64_t page_count,
+                              const char *tag, enum boot_page_acceptance acceptance,
+                              uint64_t data_off, const struct import_src *src, uint64_t data_len,
+                              struct err *e)
 {
 	int ret = check_page_range(page_base, page_count, tag, e);
 
@@ -181,8 +191,22 @@ static int import_checked(struct importer *imp, uint64_t page_base, uint64_t pag
 	ret = record_range(imp, page_base, page_count, tag, acceptance, false, e);
 	if (ret)
 		return ret;
-	return imp->ops->write(imp, page_base << PAGE_SHIFT, page_count * PAGE_SIZE, data_off, data,
-	                       data_len, e);
+	if (src->file && src->file->has_fd && imp->ops->write_file && data_len)
+		return imp->ops->write_file(
+		    imp, page_base << PAGE_SHIFT, page_count * PAGE_SIZE, data_off, src->file->fd,
+		    src->file->fd_off + src->file_off, src->file->name, data_len, e);
+	return imp->ops->write(imp, page_base << PAGE_SHIFT, page_count * PAGE_SIZE, data_off,
+	                       src->data, data_len, e);
+}
+
+static int import_checked(struct importer *imp, uint64_t page_base, uint64_t page_count,
+                          const char *tag, enum boot_page_acceptance acceptance, uint64_t data_off,
+                          const void *data, uint64_t data_len, struct err *e)
+{
+	const struct import_src src = { .data = data };
+
+	return import_checked_src(imp, page_base, page_count, tag, acceptance, data_off, &src,
+	                          data_len, e);
 }
 
 int importer_import_pages_at(struct importer *imp, uint64_t page_base, uint64_t page_count,
@@ -523,9 +547,9 @@ void importer_set_imported_regions_config_page(struct importer *imp, uint64_t pa
 
 /* ---- conveniences ------------------------------------------------------- */
 
-int importer_import_bytes(struct importer *imp, gpa_t gpa, uint64_t mem_len, const char *tag,
-                          enum boot_page_acceptance acceptance, const void *data, uint64_t data_len,
-                          struct err *e)
+static int import_bytes_src(struct importer *imp, gpa_t gpa, uint64_t mem_len, const char *tag,
+                            enum boot_page_acceptance acceptance, const struct import_src *src,
+                            uint64_t data_len, struct err *e)
 {
 	uint64_t lead = gpa & (PAGE_SIZE - 1), total;
 
@@ -540,6 +564,27 @@ int importer_import_bytes(struct importer *imp, gpa_t gpa, uint64_t mem_len, con
 	if (!add_checked(lead, mem_len, &total) || !add_checked(total, PAGE_SIZE - 1, &total))
 		return err_set(e, EOVERFLOW, "import '%s' at 0x%llx + 0x%llx overflows", tag,
 		               (unsigned long long)gpa, (unsigned long long)mem_len);
-	return import_checked(imp, gpa >> PAGE_SHIFT, total >> PAGE_SHIFT, tag, acceptance, lead,
-	                      data, data_len, e);
+	return import_checked_src(imp, gpa >> PAGE_SHIFT, total >> PAGE_SHIFT, tag, acceptance,
+	                          lead, src, data_len, e);
+}
+
+int importer_import_bytes(struct importer *imp, gpa_t gpa, uint64_t mem_len, const char *tag,
+                          enum boot_page_acceptance acceptance, const void *data, uint64_t data_len,
+                          struct err *e)
+{
+	const struct import_src src = { .data = data };
+
+	return import_bytes_src(imp, gpa, mem_len, tag, acceptance, &src, data_len, e);
+}
+
+int importer_import_file(struct importer *imp, gpa_t gpa, uint64_t mem_len, const char *tag,
+                         enum boot_page_acceptance acceptance, const struct image_file *f,
+                         uint64_t offset, uint64_t len, const char *what, struct err *e)
+{
+	struct import_src src = { .file = f, .file_off = offset };
+	int ret = image_file_range(f, offset, len, what, &src.data, e);
+
+	if (ret)
+		return ret;
+	return import_bytes_src(imp, gpa, mem_len, tag, acceptance, &src, len, e);
 }

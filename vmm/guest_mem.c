@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 void guest_mem_init(struct guest_mem *gm)
 {
@@ -135,10 +136,11 @@ int guest_mem_translate(const struct guest_mem *gm, gpa_t gpa, uint64_t len, voi
  * Fails, naming the first address that is not RAM, before copying anything.
  */
 static int for_each_piece(const struct guest_mem *gm, gpa_t gpa, uint64_t len,
-                          void (*fn)(uint8_t *host, uint64_t off, uint64_t n, void *arg), void *arg,
+                          int (*fn)(uint8_t *host, uint64_t off, uint64_t n, void *arg), void *arg,
                           struct err *e)
 {
 	uint64_t end, at, done;
+	int ret;
 
 	if (!add_checked(gpa, len, &end))
 		return err_set(e, EOVERFLOW, "guest memory: [0x%llx, +0x%llx) overflows",
@@ -158,7 +160,9 @@ static int for_each_piece(const struct guest_mem *gm, gpa_t gpa, uint64_t len,
 		uint64_t off = at - r->gpa;
 		uint64_t n = r->size - off < end - at ? r->size - off : end - at;
 
-		fn(r->host + off, done, n, arg);
+		ret = fn(r->host + off, done, n, arg);
+		if (ret)
+			return ret;
 		at += n;
 		done += n;
 	}
@@ -169,22 +173,57 @@ struct copy_arg {
 	uint8_t *buf;
 	const uint8_t *cbuf;
 	int byte;
+	/* guest_mem_read_file */
+	int fd;
+	uint64_t file_off;
+	const char *name;
+	struct err *e;
 };
 
-static void piece_read(uint8_t *host, uint64_t off, uint64_t n, void *arg)
+static int piece_read(uint8_t *host, uint64_t off, uint64_t n, void *arg)
 {
 	memcpy(((struct copy_arg *)arg)->buf + off, host, n);
+	return 0;
 }
 
-static void piece_write(uint8_t *host, uint64_t off, uint64_t n, void *arg)
+static int piece_write(uint8_t *host, uint64_t off, uint64_t n, void *arg)
 {
 	memcpy(host, ((struct copy_arg *)arg)->cbuf + off, n);
+	return 0;
 }
 
-static void piece_fill(uint8_t *host, uint64_t off, uint64_t n, void *arg)
+static int piece_fill(uint8_t *host, uint64_t off, uint64_t n, void *arg)
 {
 	(void)off;
 	memset(host, ((struct copy_arg *)arg)->byte, n);
+	return 0;
+}
+
+static int piece_read_file(uint8_t *host, uint64_t off, uint64_t n, void *arg)
+{
+	const struct copy_arg *a = arg;
+	uint64_t done = 0;
+
+	while (done < n) {
+		uint64_t pos = a->file_off + off + done;
+		ssize_t got = pread(a->fd, host + done, n - done, (off_t)pos);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return err_set(a->e, errno,
+			               "%s: cannot read %llu bytes at offset 0x%llx: %s", a->name,
+			               (unsigned long long)(n - done), (unsigned long long)pos,
+			               strerror(errno));
+		if (got == 0)
+			return err_set(
+			    a->e, EIO,
+			    "%s: the file ends at offset 0x%llx, %llu bytes short (it shrank "
+			    "after it was opened)",
+			    a->name, (unsigned long long)pos, (unsigned long long)(n - done));
+		done += (uint64_t)got;
+	}
+	return 0;
 }
 
 int guest_mem_read(const struct guest_mem *gm, gpa_t gpa, void *buf, uint64_t len, struct err *e)
@@ -206,6 +245,14 @@ int guest_mem_fill(struct guest_mem *gm, gpa_t gpa, int byte, uint64_t len, stru
 	struct copy_arg a = { .byte = byte };
 
 	return for_each_piece(gm, gpa, len, piece_fill, &a, e);
+}
+
+int guest_mem_read_file(struct guest_mem *gm, gpa_t gpa, int fd, uint64_t file_off, uint64_t len,
+                        const char *name, struct err *e)
+{
+	struct copy_arg a = { .fd = fd, .file_off = file_off, .name = name, .e = e };
+
+	return for_each_piece(gm, gpa, len, piece_read_file, &a, e);
 }
 
 uint64_t guest_mem_total(const struct guest_mem *gm)

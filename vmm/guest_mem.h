@@ -59,6 +59,15 @@ int guest_mem_read(const struct guest_mem *gm, gpa_t gpa, void *buf, uint64_t le
 int guest_mem_write(struct guest_mem *gm, gpa_t gpa, const void *buf, uint64_t len, struct err *e);
 int guest_mem_fill(struct guest_mem *gm, gpa_t gpa, int byte, uint64_t len, struct err *e);
 
+/*
+ * Reads len bytes of the file fd (named name in errors) at file_off straight into
+ * [gpa, gpa+len), region by region: no intermediate copy and no mapping of the
+ * file. A read error or a file that ends early is an error naming the file, the
+ * offset and the bytes missing.
+ */
+int guest_mem_read_file(struct guest_mem *gm, gpa_t gpa, int fd, uint64_t file_off, uint64_t len,
+                        const char *name, struct err *e);
+
 /* Sum of all region sizes. */
 uint64_t guest_mem_total(const struct guest_mem *gm);
 

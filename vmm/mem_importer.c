@@ -18,9 +18,26 @@ static int mem_write(struct importer *imp, uint64_t gpa, uint64_t len, uint64_t 
 	return ret;
 }
 
+static int mem_write_file(struct importer *imp, uint64_t gpa, uint64_t len, uint64_t data_off,
+                          int fd, uint64_t file_off, const char *name, uint64_t data_len,
+                          struct err *e)
+{
+	struct mem_importer *mi = (struct mem_importer *)imp;
+	uint64_t tail = len - data_off - data_len;
+	int ret;
+
+	ret = guest_mem_fill(mi->gm, gpa, 0, data_off, e);
+	if (!ret)
+		ret = guest_mem_read_file(mi->gm, gpa + data_off, fd, file_off, data_len, name, e);
+	if (!ret)
+		ret = guest_mem_fill(mi->gm, gpa + data_off + data_len, 0, tail, e);
+	return ret;
+}
+
 static const struct importer_ops mem_ops = {
 	.name = "guest-memory",
 	.write = mem_write,
+	.write_file = mem_write_file,
 };
 
 void mem_importer_init(struct mem_importer *mi, struct guest_mem *gm, enum guest_arch arch)

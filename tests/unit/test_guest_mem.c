@@ -10,9 +10,11 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmm/guest_mem.h"
 
@@ -328,11 +330,50 @@ START_TEST(test_fill_spans_adjacent_regions)
 }
 END_TEST
 
-enum copy_op { OP_READ, OP_WRITE, OP_FILL };
+/* A file's bytes straight into guest RAM, across the boundary of two adjacent regions. */
+START_TEST(test_read_file_spans_adjacent_regions_and_names_the_file_on_errors)
+{
+	char path[] = "/tmp/minivmm-test-guestmemXXXXXX";
+	uint8_t src[0x30];
+	unsigned int i;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = pattern(i);
+	ck_assert_int_eq(write(fd, src, sizeof(src)), (ssize_t)sizeof(src));
+	/* File bytes [0x10, 0x30) at B_GPA - 0x10: half in region A, half in B. */
+	ck_assert_int_eq(guest_mem_read_file(&gm, B_GPA - 0x10, fd, 0x10, 0x20, "disk.img", &e), 0);
+	ck_assert_mem_eq(buf_a + AB_LEN - 0x10, src + 0x10, 0x10);
+	ck_assert_mem_eq(buf_b, src + 0x20, 0x10);
+	ck_assert_uint_eq(buf_a[AB_LEN - 0x11], 0xaa);
+	ck_assert_uint_eq(buf_b[0x10], 0xbb);
+	/* The file ends 0x10 bytes into the read. */
+	ck_assert_int_eq(guest_mem_read_file(&gm, B_GPA, fd, 0x20, 0x20, "disk.img", &e), -EIO);
+	ck_assert_str_eq(e.msg, "disk.img: the file ends at offset 0x30, 16 bytes short (it shrank "
+	                        "after it was opened)");
+	close(fd);
+	ck_assert_int_eq(guest_mem_read_file(&gm, B_GPA, fd, 0, 0x10, "disk.img", &e), -EBADF);
+	ck_assert_str_eq(e.msg,
+	                 "disk.img: cannot read 16 bytes at offset 0x0: Bad file descriptor");
+}
+END_TEST
+
+enum copy_op { OP_READ, OP_WRITE, OP_FILL, OP_READ_FILE };
 
 static int do_copy(enum copy_op op, gpa_t gpa, uint8_t *buf, uint64_t len)
 {
 	switch (op) {
+	case OP_READ_FILE: /* /dev/zero never ends: only the range checks can stop it */
+	{
+		int fd = open("/dev/zero", O_RDONLY), ret;
+
+		ck_assert_int_ge(fd, 0);
+		ret = guest_mem_read_file(&gm, gpa, fd, 0, len, "/dev/zero", &e);
+		close(fd);
+		return ret;
+	}
 	case OP_READ:
 		return guest_mem_read(&gm, gpa, buf, len, &e);
 	case OP_WRITE:
@@ -370,7 +411,7 @@ START_TEST(test_copy_across_a_hole_fails_with_efault_and_touches_nothing)
 	enum copy_op op;
 	unsigned int i;
 
-	for (op = OP_READ; op <= OP_FILL; op++) {
+	for (op = OP_READ; op <= OP_READ_FILE; op++) {
 		for (i = 0; i < ARRAY_SIZE(cases); i++) {
 			int ret = do_copy(op, cases[i].gpa, buf, cases[i].len);
 
@@ -386,7 +427,7 @@ START_TEST(test_copy_whose_end_overflows_fails_with_eoverflow)
 	uint8_t buf[1];
 	enum copy_op op;
 
-	for (op = OP_READ; op <= OP_FILL; op++) {
+	for (op = OP_READ; op <= OP_READ_FILE; op++) {
 		int ret = do_copy(op, A_GPA, buf, UINT64_MAX);
 
 		ck_assert_err(ret, e, EOVERFLOW,
@@ -419,6 +460,7 @@ static Suite *guest_mem_suite(void)
 	tcase_add_test(lookup, test_translate_fails_with_efault_naming_address_and_length);
 	tcase_add_test(copies, test_write_and_read_span_adjacent_regions);
 	tcase_add_test(copies, test_fill_spans_adjacent_regions);
+	tcase_add_test(copies, test_read_file_spans_adjacent_regions_and_names_the_file_on_errors);
 	tcase_add_test(copies, test_copy_across_a_hole_fails_with_efault_and_touches_nothing);
 	tcase_add_test(copies, test_copy_whose_end_overflows_fails_with_eoverflow);
 	for (i = 0; i < ARRAY_SIZE(all); i++) {

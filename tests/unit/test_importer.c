@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "loader/image_file.h"
 #include "loader/importer_record.h"
 #include "vmm/mem_importer.h"
 
@@ -305,6 +307,110 @@ START_TEST(test_import_bytes_places_data_at_its_offset_after_leading_zeros)
 	ck_assert_err(importer_import_bytes(imp, 0x20010, 4, "long", BPA_EXCLUSIVE, data, 8, &e), e,
 	              EINVAL,
 	              "import 'long' at 0x20010: 8 bytes of data exceed the memory length 4");
+}
+END_TEST
+
+/* ---- import_file ------------------------------------------------------------------ */
+
+/* A temporary file holding len pattern bytes (i * 7 + 1), opened as an image file. */
+static void temp_image(struct image_file *f, uint64_t len)
+{
+	static char path[64];
+	uint8_t buf[3 * PAGE_SIZE];
+	int fd;
+	uint64_t i;
+
+	strcpy(path, "/tmp/minivmm-test-importXXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_le(len, sizeof(buf));
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 7 + 1);
+	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	ck_assert_ok(image_file_open(f, path, &e));
+	unlink(path);
+}
+
+START_TEST(test_import_file_equals_import_bytes_of_the_same_file_range)
+{
+	struct image_file f, part;
+	const void *want;
+	char past[160];
+
+	open_backend(_i, GUEST_ARCH_X86_64);
+	temp_image(&f, 2 * PAGE_SIZE + 100);
+	/* Bytes [0x100, 0x100 + 0x1800) of the file at 0x3010, in 0x2000 bytes of memory. */
+	ck_assert_ok(importer_import_file(imp, 0x3010, 0x2000, "file", BPA_EXCLUSIVE, &f, 0x100,
+	                                  0x1800, "piece", &e));
+	ck_assert_ok(image_file_range(&f, 0x100, 0x1800, "piece", &want, &e));
+	assert_guest_bytes(0x3000, NULL, 0x10);
+	assert_guest_bytes(0x3010, want, 0x1800);
+	assert_guest_bytes(0x3010 + 0x1800, NULL, 3 * PAGE_SIZE - 0x10 - 0x1800);
+	/* A slice keeps the file's descriptor and its offset in the file. */
+	ck_assert_ok(image_file_slice(&f, PAGE_SIZE, PAGE_SIZE + 100, &part, &e));
+	ck_assert(part.has_fd);
+	ck_assert_uint_eq(part.fd_off, PAGE_SIZE);
+	ck_assert_ok(importer_import_file(imp, 0x8000, part.size, "slice", BPA_EXCLUSIVE, &part, 0,
+	                                  part.size, "slice", &e));
+	assert_guest_bytes(0x8000, part.data, part.size);
+	snprintf(past, sizeof(past),
+	         "%s: piece at offset 0x2000, 256 bytes, runs past the end of the file (8292 "
+	         "bytes)",
+	         f.name);
+	ck_assert_err(importer_import_file(imp, 0xc000, 0x1000, "past", BPA_EXCLUSIVE, &f, 0x2000,
+	                                   0x100, "piece", &e),
+	              e, EINVAL, past);
+	ck_assert(untouched(0xc000));
+	image_file_close(&f);
+}
+END_TEST
+
+/*
+ * The guest-memory importer reads the file itself: given a view whose mapped
+ * bytes differ from the file, it places the file's; the recording importer, which
+ * has no write_file, records the mapped bytes.
+ */
+START_TEST(test_guest_memory_importer_reads_the_file_recording_importer_the_mapping)
+{
+	static const uint8_t other[PAGE_SIZE] = { 0xab };
+	struct image_file f, view;
+	const void *file_bytes;
+
+	open_backend(_i, GUEST_ARCH_X86_64);
+	temp_image(&f, PAGE_SIZE);
+	ck_assert_ok(image_file_range(&f, 0, PAGE_SIZE, "all", &file_bytes, &e));
+	view = f;
+	view.map = NULL; /* not the owner: closing f closes the descriptor */
+	view.data = other;
+	ck_assert_ok(importer_import_file(imp, 0x4000, PAGE_SIZE, "view", BPA_EXCLUSIVE, &view, 0,
+	                                  PAGE_SIZE, "view", &e));
+	assert_guest_bytes(0x4000, be->records ? other : file_bytes, PAGE_SIZE);
+	image_file_close(&f);
+}
+END_TEST
+
+/* A file that shrank after it was opened: the guest-memory importer names it and the shortfall. */
+START_TEST(test_file_shorter_than_its_view_is_an_error_naming_file_and_offset)
+{
+	struct image_file f;
+	char want[160];
+
+	mem_open(GUEST_ARCH_X86_64);
+	temp_image(&f, PAGE_SIZE);
+	f.size = 2 * PAGE_SIZE; /* as if the file had been truncated to half after the stat */
+	f.data = calloc(1, 2 * PAGE_SIZE);
+	snprintf(want, sizeof(want),
+	         "%s: the file ends at offset 0x1000, 4096 bytes short (it shrank after it was "
+	         "opened)",
+	         f.name);
+	ck_assert_err(importer_import_file(imp, 0x4000, 2 * PAGE_SIZE, "short", BPA_EXCLUSIVE, &f,
+	                                   0, 2 * PAGE_SIZE, "all", &e),
+	              e, EIO, want);
+	free((void *)f.data);
+	f.data = f.map;
+	f.size = f.map_len;
+	image_file_close(&f);
 }
 END_TEST
 
@@ -694,6 +800,8 @@ static Suite *importer_suite(void)
 		test_adjacent_imports_are_accepted,
 		test_import_outside_startup_memory_is_refused,
 		test_import_bytes_places_data_at_its_offset_after_leading_zeros,
+		test_import_file_equals_import_bytes_of_the_same_file_range,
+		test_guest_memory_importer_reads_the_file_recording_importer_the_mapping,
 		test_register_imported_twice_is_refused_with_eexist_naming_it,
 		test_register_of_the_other_architecture_is_refused_with_einval,
 		test_find_x86_register_returns_what_was_imported,
@@ -720,6 +828,7 @@ static Suite *importer_suite(void)
 	tcase_add_test(single, test_isolation_cpuid_leaf_encodes_paravisor_type_and_boundary);
 	tcase_add_test(single, test_recorded_crc32_is_zlib_crc_of_the_zero_filled_range);
 	tcase_add_test(single, test_guest_memory_import_spans_adjacent_regions);
+	tcase_add_test(single, test_file_shorter_than_its_view_is_an_error_naming_file_and_offset);
 	tcase_add_checked_fixture(rules, NULL, close_backend);
 	tcase_add_checked_fixture(single, NULL, close_backend);
 	suite_add_tcase(s, rules);
