@@ -344,10 +344,13 @@ static void blk_queue_notify(void *dev, unsigned int q)
 	process_queue(dev);
 }
 
-/* No DMA after a reset: wait (bounded) for what is in flight. */
-static void blk_reset(void *dev)
+/*
+ * No DMA after a reset or a queue stop: wait (bounded) for what is in flight;
+ * completions meanwhile are answered as usual, later ones are dropped (the
+ * queue's generation moves on).
+ */
+static void wait_idle(struct virtio_blk *b, const char *what)
 {
-	struct virtio_blk *b = dev;
 	struct timespec deadline;
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -360,19 +363,31 @@ static void blk_reset(void *dev)
 	while (b->inflight) {
 		if (pthread_cond_timedwait(&b->idle, &b->transport.lock, &deadline) == ETIMEDOUT) {
 			virtio_mmio_report(&b->transport,
-			                   "reset: %u requests still in flight after %u ms; their "
+			                   "%s: %u requests still in flight after %u ms; their "
 			                   "completions will be dropped",
-			                   b->inflight, b->reset_timeout_ms);
+			                   what, b->inflight, b->reset_timeout_ms);
 			break;
 		}
 	}
 	b->stalled = b->more = false;
 }
 
+static void blk_reset(void *dev)
+{
+	wait_idle(dev, "reset");
+}
+
+static void blk_queue_stop(void *dev, unsigned int q)
+{
+	(void)q;
+	wait_idle(dev, "queue 0 turned off");
+}
+
 static const struct virtio_mmio_device_ops blk_ops = {
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
 	.reset = blk_reset,
+	.queue_stop = blk_queue_stop,
 };
 
 static uint64_t blk_features(const struct block_image *img)

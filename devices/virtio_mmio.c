@@ -24,11 +24,13 @@ int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_mmio_params *p, 
 	for (i = 0; i < p->nr_queues; i++)
 		memset(&p->queues[i], 0, sizeof(p->queues[i]));
 	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->settled, NULL);
 	return 0;
 }
 
 void virtio_mmio_destroy(struct virtio_mmio *t)
 {
+	pthread_cond_destroy(&t->settled);
 	pthread_mutex_destroy(&t->lock);
 }
 
@@ -40,7 +42,8 @@ bool virtio_mmio_negotiated(const struct virtio_mmio *t, unsigned int feature)
 
 bool virtio_mmio_driver_ok(const struct virtio_mmio *t)
 {
-	return (t->status & VIRTIO_STATUS_DRIVER_OK) && !(t->status & VIRTIO_STATUS_NEEDS_RESET);
+	return (t->status & VIRTIO_STATUS_DRIVER_OK) && !(t->status & VIRTIO_STATUS_NEEDS_RESET) &&
+	       !t->busy;
 }
 
 void virtio_mmio_report(struct virtio_mmio *t, const char *fmt, ...)
@@ -113,11 +116,23 @@ void virtio_mmio_end_batch(struct virtio_mmio *t)
 	pthread_mutex_unlock(&t->lock);
 }
 
+/* Runs the back end's wait with the transport busy (see struct virtio_mmio). */
+static void wait_for_back_end(struct virtio_mmio *t, int q)
+{
+	t->busy = true;
+	if (q < 0)
+		t->p.ops->reset(t->p.dev);
+	else if (t->p.ops->queue_stop)
+		t->p.ops->queue_stop(t->p.dev, (unsigned int)q);
+	t->busy = false;
+	pthread_cond_broadcast(&t->settled);
+}
+
 static void device_reset(struct virtio_mmio *t)
 {
 	unsigned int i;
 
-	t->p.ops->reset(t->p.dev);
+	wait_for_back_end(t, -1);
 	for (i = 0; i < t->p.nr_queues; i++)
 		virtq_reset(&t->p.queues[i]);
 	t->driver_features = 0;
@@ -190,6 +205,8 @@ static void queue_set_ready(struct virtio_mmio *t, struct virtq *q, uint32_t v)
 	struct err e;
 
 	if (!v) {
+		if (q->ready)
+			wait_for_back_end(t, (int)(q - t->p.queues));
 		q->ready = false;
 		virtq_restart(q);
 		return;
@@ -384,6 +401,8 @@ static void mmio_read(void *dev, uint64_t off, uint8_t *data, unsigned int len)
 	uint32_t v;
 
 	pthread_mutex_lock(&t->lock);
+	while (t->busy)
+		pthread_cond_wait(&t->settled, &t->lock);
 	t->stats.mmio_reads++;
 	if (!register_access_ok(t, off, len, false)) {
 		/* the bus has filled data with all ones */
@@ -403,6 +422,8 @@ static void mmio_write(void *dev, uint64_t off, const uint8_t *data, unsigned in
 	uint32_t v;
 
 	pthread_mutex_lock(&t->lock);
+	while (t->busy)
+		pthread_cond_wait(&t->settled, &t->lock);
 	t->stats.mmio_writes++;
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		virtio_mmio_report(t, "write to configuration space offset 0x%llx ignored",
@@ -417,4 +438,5 @@ static void mmio_write(void *dev, uint64_t off, const uint8_t *data, unsigned in
 const struct bus_device_ops virtio_mmio_bus_ops = {
 	.read = mmio_read,
 	.write = mmio_write,
+	.own_lock = true, /* t->lock: a reset's wait does not stall other devices */
 };

@@ -71,11 +71,14 @@ struct virtio_mmio_device_ops {
 	/* Queue q has new buffers (a notification). */
 	void (*queue_notify)(void *dev, unsigned int q);
 	/*
-	 * The driver reset the device: wait for or forget in-flight work (it may
-	 * wait on a condition of the transport's lock); the transport then clears
-	 * the queues and the negotiated state.
+	 * The driver reset the device, or turned queue q off (QUEUE_READY 0):
+	 * wait (bounded) for the work in flight, which may still be answered, or
+	 * forget it. It may wait on a condition of the transport's lock; while it
+	 * waits the transport is busy (see struct virtio_mmio). The transport then
+	 * clears the queues and the negotiated state (reset) or restarts queue q.
 	 */
 	void (*reset)(void *dev);
+	void (*queue_stop)(void *dev, unsigned int q);
 };
 
 struct virtio_mmio_params {
@@ -115,6 +118,14 @@ struct virtio_mmio {
 	void (*kick)(void *arg, unsigned int q);
 	void *kick_arg;
 	bool quiet; /* count errors without printing them (tests) */
+	/*
+	 * A reset or a queue stop is waiting for requests in flight: no new
+	 * request starts (virtio_mmio_driver_ok() is false), and register accesses
+	 * from other vCPUs wait on settled until it is over, as if the write that
+	 * started it had not returned yet.
+	 */
+	bool busy;
+	pthread_cond_t settled;
 	struct virtio_mmio_stats stats;
 	char last_error[ERR_MSG_MAX];
 };

@@ -73,13 +73,15 @@ bool bus_access(struct bus *b, uint64_t addr, uint8_t *data, unsigned int len, b
 		__atomic_add_fetch(&b->unclaimed, 1, __ATOMIC_RELAXED);
 		return false;
 	}
-	pthread_mutex_lock(&b->lock);
+	if (!r->ops->own_lock)
+		pthread_mutex_lock(&b->lock);
 	if (is_write) {
 		if (r->ops->write)
 			r->ops->write(r->dev, addr - r->base, data, len);
 	} else if (r->ops->read) {
 		r->ops->read(r->dev, addr - r->base, data, len);
 	}
-	pthread_mutex_unlock(&b->lock);
+	if (!r->ops->own_lock)
+		pthread_mutex_unlock(&b->lock);
 	return true;
 }

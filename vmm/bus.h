@@ -20,6 +20,12 @@
 struct bus_device_ops {
 	void (*read)(void *dev, uint64_t offset, uint8_t *data, unsigned int len);
 	void (*write)(void *dev, uint64_t offset, const uint8_t *data, unsigned int len);
+	/*
+	 * The handlers serialise themselves (a device lock): the bus does not
+	 * take its lock, so a handler that waits (a virtio reset waiting for I/O)
+	 * does not hold up the other devices.
+	 */
+	bool own_lock;
 };
 
 struct bus_range {
@@ -35,7 +41,7 @@ struct bus {
 	const char *name;                        /* "pio" or "mmio", for messages */
 	struct bus_range ranges[BUS_MAX_RANGES]; /* sorted by base */
 	unsigned int nr_ranges;
-	pthread_mutex_t lock; /* serialises device handlers across vCPU threads */
+	pthread_mutex_t lock; /* serialises handlers across vCPUs (not own_lock ones) */
 	uint64_t unclaimed;   /* accesses nobody claimed */
 };
 

@@ -251,6 +251,36 @@ static const struct {
 	{ 0x300, 0x200, "pio bus: new [0x300, 0x500) overlaps COM1 [0x3f8, 0x400)" },
 };
 
+/* Whether the bus lock was free while the handler ran. */
+static int lock_was_free = -1;
+
+static void probe_lock(void *dev, uint64_t offset, const uint8_t *data, unsigned int len)
+{
+	(void)dev;
+	(void)offset;
+	(void)data;
+	(void)len;
+	lock_was_free = pthread_mutex_trylock(&bus.lock) == 0;
+	if (lock_was_free)
+		pthread_mutex_unlock(&bus.lock);
+}
+
+START_TEST(test_handlers_run_under_the_bus_lock_unless_they_bring_their_own)
+{
+	static const struct bus_device_ops plain = { .write = probe_lock };
+	static const struct bus_device_ops own = { .write = probe_lock, .own_lock = true };
+	uint8_t v = 1;
+
+	ck_assert_int_eq(bus_register(&bus, 0x10, 1, "plain", &plain, NULL, &e), 0);
+	ck_assert_int_eq(bus_register(&bus, 0x20, 1, "own", &own, NULL, &e), 0);
+	bus_access(&bus, 0x10, &v, 1, true);
+	ck_assert_int_eq(lock_was_free, 0);
+	/* a virtio reset waiting for I/O in such a handler holds up nobody else */
+	bus_access(&bus, 0x20, &v, 1, true);
+	ck_assert_int_eq(lock_was_free, 1);
+}
+END_TEST
+
 START_TEST(test_overlapping_claim_is_refused_with_eexist_naming_both_devices)
 {
 	claim(0x3f8, 8, "COM1", &devs[0]);
@@ -423,6 +453,7 @@ static Suite *bus_suite(void)
 	tcase_add_test(b, test_first_and_last_byte_belong_to_a_range_and_neighbours_do_not);
 	tcase_add_test(b, test_reads_are_prefilled_with_all_ones_before_the_device_answers);
 	tcase_add_test(b, test_unclaimed_accesses_are_counted_read_all_ones_and_return_false);
+	tcase_add_test(b, test_handlers_run_under_the_bus_lock_unless_they_bring_their_own);
 	tcase_add_loop_test(b, test_overlapping_claim_is_refused_with_eexist_naming_both_devices, 0,
 	                    (int)ARRAY_SIZE(overlaps));
 	tcase_add_test(b, test_adjacent_claims_do_not_overlap);

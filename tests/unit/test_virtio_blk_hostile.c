@@ -4,7 +4,8 @@
  * request gets the status byte the spec asks for (IOERR, UNSUPP) and a report
  * naming the numbers, chains without a status byte or malformed in any way go
  * back unused, a corrupt ring puts the device in NEEDS_RESET and a reset
- * brings it back, a reset waits (bounded) for requests in flight, and a
+ * brings it back, a reset or a queue turned off waits (bounded) for requests
+ * in flight while nothing new starts and other vCPUs' accesses wait, and a
  * seeded fuzz test mixes random requests, framings, chains and back-end
  * answers: nothing crashes, hangs or leaks (ASan/UBSan), every chain taken
  * is returned exactly once and every request slot comes back.
@@ -333,6 +334,94 @@ START_TEST(test_a_reset_gives_up_waiting_and_later_completions_are_dropped)
 }
 END_TEST
 
+/*
+ * While a reset waits for r1: a new request notified through the ioeventfd
+ * path does not start, and another vCPU's register read waits until the reset
+ * is over (it reads 0, not the 0xf the status holds during the wait).
+ */
+static struct bf_req second;
+static unsigned int pending_during_wait;
+static uint32_t status_seen_by_other_vcpu = 0xdead;
+
+static void *other_vcpu(void *arg)
+{
+	(void)arg;
+	status_seen_by_other_vcpu = bf_reg(VIRTIO_MMIO_STATUS);
+	return NULL;
+}
+
+static void *poke_then_complete(void *arg)
+{
+	pthread_t vcpu;
+
+	(void)arg;
+	usleep(50 * 1000);
+	ck_assert_int_eq(pthread_create(&vcpu, NULL, other_vcpu, NULL), 0);
+	td_offer(&bf_td, second.head);
+	virtio_mmio_notify(&bf_blk.transport, 0);
+	usleep(50 * 1000);
+	pending_during_wait = bf_aio.n;
+	ck_assert_uint_eq(status_seen_by_other_vcpu, 0xdead); /* still waiting */
+	bf_complete(0, BF_RUN);
+	ck_assert_int_eq(pthread_join(vcpu, NULL), 0);
+	return NULL;
+}
+
+START_TEST(test_during_a_reset_nothing_starts_and_other_vcpus_wait)
+{
+	struct bf_req r = bf_request(IN, 0, 512);
+	pthread_t thread;
+
+	second = bf_request(IN, 8, 512);
+	bf_send(&r);
+	ck_assert_int_eq(pthread_create(&thread, NULL, poke_then_complete, NULL), 0);
+	bf_reg_write(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	ck_assert_uint_eq(pending_during_wait, 1); /* r only: the second did not start */
+	ck_assert_uint_eq(status_seen_by_other_vcpu, 0);
+	ck_assert_uint_eq(bf_aio.n, 0);
+	ck_assert_uint_eq(bf_status(&r), VIRTIO_BLK_S_OK);
+	ck_assert_uint_eq(bf_status(&second), BF_STATUS_UNSET);
+	ck_assert_uint_eq(bf_blk.transport.stats.errors, 0);
+}
+END_TEST
+
+/* QUEUE_READY 0 (Linux's vm_del_vq) stops the queue the same way: no DMA after the write. */
+START_TEST(test_turning_the_queue_off_waits_for_requests_in_flight)
+{
+	struct bf_req r = bf_request(IN, 0, 512);
+	pthread_t thread;
+
+	bf_send(&r);
+	ck_assert_int_eq(pthread_create(&thread, NULL, complete_later, NULL), 0);
+	bf_reg_write(VIRTIO_MMIO_QUEUE_READY, 0); /* returns once the read has completed */
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	ck_assert_uint_eq(bf_blk.inflight, 0);
+	ck_assert_uint_eq(bf_status(&r), VIRTIO_BLK_S_OK);
+	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_QUEUE_READY), 0);
+	ck_assert_uint_eq(bf_blk.transport.stats.errors, 0);
+	bf_bring_up(bf_all_features());
+	td_set_avail_idx(&bf_td, 0);
+	expect_still_serving();
+}
+END_TEST
+
+START_TEST(test_turning_the_queue_off_gives_up_waiting_and_drops_later_completions)
+{
+	struct bf_req r = bf_request(IN, 0, 512);
+
+	bf_blk.reset_timeout_ms = 50;
+	bf_send(&r);
+	bf_reg_write(VIRTIO_MMIO_QUEUE_READY, 0);
+	ck_assert_str_eq(bf_blk.transport.last_error,
+	                 "queue 0 turned off: 1 requests still in flight after 50 ms; their "
+	                 "completions will be dropped");
+	bf_complete(0, BF_RUN);
+	ck_assert_uint_eq(bf_status(&r), BF_STATUS_UNSET);
+	ck_assert_uint_eq(bf_blk.inflight, 0); /* the slot came back */
+}
+END_TEST
+
 START_TEST(test_after_quiesce_no_new_request_starts)
 {
 	struct bf_req r = bf_request(IN, 0, 512);
@@ -507,6 +596,9 @@ static Suite *virtio_blk_hostile_suite(void)
 	tcase_add_checked_fixture(tc, setup, bf_teardown);
 	tcase_add_test(tc, test_a_reset_waits_for_requests_in_flight);
 	tcase_add_test(tc, test_a_reset_gives_up_waiting_and_later_completions_are_dropped);
+	tcase_add_test(tc, test_during_a_reset_nothing_starts_and_other_vcpus_wait);
+	tcase_add_test(tc, test_turning_the_queue_off_waits_for_requests_in_flight);
+	tcase_add_test(tc, test_turning_the_queue_off_gives_up_waiting_and_drops_later_completions);
 	tcase_add_test(tc, test_after_quiesce_no_new_request_starts);
 	suite_add_tcase(s, tc);
 
