@@ -196,9 +196,9 @@ uint32_t fixture_crc32(const void *data, size_t len)
 	return ~crc;
 }
 
-#define FX_PTE_P     0x1ULL
-#define FX_PTE_PS    0x80ULL
-#define FX_PTE_ADDR  0x000ffffffffff000ULL
+#define FX_PTE_P    0x1ULL
+#define FX_PTE_PS   0x80ULL
+#define FX_PTE_ADDR 0x000ffffffffff000ULL
 
 static int walk_table(struct fixture_pt_walk *w, uint64_t table_gpa, int level, uint64_t va_base)
 {
@@ -219,9 +219,8 @@ static int walk_table(struct fixture_pt_walk *w, uint64_t table_gpa, int level, 
 		if (level == 0 || (level < 3 && (ent & FX_PTE_PS))) {
 			if (w->nr_leaves >= w->max_leaves)
 				return -1;
-			w->leaves[w->nr_leaves++] = (struct fixture_pt_leaf){
-				va, ent & FX_PTE_ADDR & ~w->cbit, size, ent
-			};
+			w->leaves[w->nr_leaves++] =
+			    (struct fixture_pt_leaf){ va, ent & FX_PTE_ADDR & ~w->cbit, size, ent };
 			continue;
 		}
 		if (level == 3 && (ent & FX_PTE_PS))

@@ -26,22 +26,24 @@
 #define AREA_GPA     0x100000ULL
 
 /* An MADT as the VM would have it: header + local APIC address + flags + two entries. */
+/* clang-format off */
 static const uint8_t madt[] = {
 	'A', 'P', 'I', 'C', 60, 0, 0, 0, 5, 0x8e, 'M', 'I', 'N', 'V', 'M', 'M',
 	'M', 'I', 'N', 'I', 'V', 'M', 'M', ' ', 1, 0, 0, 0, 'M', 'V', 'M', 'M',
 	1, 0, 0, 0, 0x00, 0x00, 0xe0, 0xfe, 1, 0, 0, 0, /* LAPIC 0xfee00000, PCAT_COMPAT */
 	0, 8, 0, 0, 1, 0, 0, 0, 0, 8, 1, 1, 1, 0, 0, 0, /* processor local APIC 0 and 1 */
 };
+/* clang-format on */
 
 static void host_init(struct igvm_host_info *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->nr_vcpus = 4;
-	h->memory[0] = (struct igvm_memory_map_entry){ 0, MIB(128) >> 12,
-		                                       IGVM_MEMORY_MAP_ENTRY_MEMORY, 0, 0 };
-	h->memory[1] = (struct igvm_memory_map_entry){ MIB(128) >> 12, MIB(64) >> 12,
-		                                       IGVM_MEMORY_MAP_ENTRY_VTL2_PROTECTABLE, 0,
-		                                       0 };
+	h->memory[0] =
+	    (struct igvm_memory_map_entry){ 0, MIB(128) >> 12, IGVM_MEMORY_MAP_ENTRY_MEMORY, 0, 0 };
+	h->memory[1] =
+	    (struct igvm_memory_map_entry){ MIB(128) >> 12, MIB(64) >> 12,
+		                            IGVM_MEMORY_MAP_ENTRY_VTL2_PROTECTABLE, 0, 0 };
 	h->memory[2] = (struct igvm_memory_map_entry){ MIB(192) >> 12, (SZ_1G - MIB(192)) >> 12,
 		                                       IGVM_MEMORY_MAP_ENTRY_MEMORY, 0, 0 };
 	h->nr_memory = 3;
@@ -68,9 +70,8 @@ static uint32_t add_area(struct record_importer *ri, gpa_t gpa, uint32_t pages, 
 	struct parameter_area_index idx;
 	struct err e = { 0 };
 
-	ck_assert_ok(importer_create_parameter_area(&ri->base, gpa >> PAGE_SHIFT, pages, tag, &idx,
-	                                            &e),
-	             e);
+	ck_assert_ok(
+	    importer_create_parameter_area(&ri->base, gpa >> PAGE_SHIFT, pages, tag, &idx, &e), e);
 	ck_assert_ok(importer_import_parameter(&ri->base, idx, byte_offset, type, &e), e);
 	return idx.index;
 }
@@ -155,15 +156,15 @@ START_TEST(command_line_ends_with_one_nul)
 
 	host_init(&h);
 	memset(buf, 0x55, sizeof(buf));
-	ck_assert_ok(igvm_param_payload(IGVM_PARAM_COMMAND_LINE, &h, (uint8_t *)buf, sizeof(buf),
-	                                &len, &e),
-	             e);
+	ck_assert_ok(
+	    igvm_param_payload(IGVM_PARAM_COMMAND_LINE, &h, (uint8_t *)buf, sizeof(buf), &len, &e),
+	    e);
 	ck_assert_uint_eq(len, strlen(HOST_CMDLINE) + 1);
 	ck_assert_str_eq(buf, HOST_CMDLINE);
 	h.cmdline = NULL; /* no command line: just the NUL */
-	ck_assert_ok(igvm_param_payload(IGVM_PARAM_COMMAND_LINE, &h, (uint8_t *)buf, sizeof(buf),
-	                                &len, &e),
-	             e);
+	ck_assert_ok(
+	    igvm_param_payload(IGVM_PARAM_COMMAND_LINE, &h, (uint8_t *)buf, sizeof(buf), &len, &e),
+	    e);
 	ck_assert_uint_eq(len, 1);
 	ck_assert_uint_eq(buf[0], 0);
 }
@@ -536,7 +537,8 @@ START_TEST(memory_map_at_an_offset_runs_past_the_area)
 	importer_destroy(&ri.base);
 
 	rec_init(&ri);
-	add_area(&ri, AREA_GPA, 1, "exact-map", 4096 - 72, IGVM_PARAM_MEMORY_MAP); /* fits exactly */
+	add_area(&ri, AREA_GPA, 1, "exact-map", 4096 - 72,
+	         IGVM_PARAM_MEMORY_MAP); /* fits exactly */
 	{
 		struct err e = { 0 };
 

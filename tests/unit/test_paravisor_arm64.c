@@ -189,8 +189,7 @@ START_TEST(default_layout_tag_by_tag)
 	assert_import(&p, l.cmdline, 1, "underhill-command-line", BPA_EXCLUSIVE);
 	assert_import(&p, l.params, 1, "underhill-shim-params", BPA_EXCLUSIVE);
 	assert_import(&p, l.param, 20, "underhill-slit", BPA_EXCLUSIVE_UNMEASURED);
-	assert_import(&p, l.param + 20 * PAGE_SIZE, 20, "underhill-pptt",
-	              BPA_EXCLUSIVE_UNMEASURED);
+	assert_import(&p, l.param + 20 * PAGE_SIZE, 20, "underhill-pptt", BPA_EXCLUSIVE_UNMEASURED);
 	assert_import(&p, l.param + 40 * PAGE_SIZE, 64, "underhill-device-tree",
 	              BPA_EXCLUSIVE_UNMEASURED);
 	assert_gap(&p, l.param + 104 * PAGE_SIZE, PAGE_SIZE, "imported-regions page");
@@ -216,15 +215,20 @@ END_TEST
 START_TEST(imports_follow_the_spec_order)
 {
 	static const char *const want[] = {
-		"linux-kernel",           "linux-initrd",
-		"underhill-boot-shim",    "underhill-boot-shim",
-		"underhill-command-line", "ohcl-boot-shim-log-buffer",
-		"ohcl-boot-shim-heap",    "underhill-shim-params",  /* step 8 */
-		"underhill-measured-config",                        /* step 9 */
-		"underhill-page-tables",                            /* step 12 */
-		"underhill-slit",         "underhill-pptt",
-		"underhill-device-tree",                            /* step 14 */
-		"underhill-vtl2-measured-config",                   /* step 15 */
+		"linux-kernel",
+		"linux-initrd",
+		"underhill-boot-shim",
+		"underhill-boot-shim",
+		"underhill-command-line",
+		"ohcl-boot-shim-log-buffer",
+		"ohcl-boot-shim-heap",
+		"underhill-shim-params",     /* step 8 */
+		"underhill-measured-config", /* step 9 */
+		"underhill-page-tables",     /* step 12 */
+		"underhill-slit",
+		"underhill-pptt",
+		"underhill-device-tree",          /* step 14 */
+		"underhill-vtl2-measured-config", /* step 15 */
 	};
 	const struct importer *imp;
 	struct pv p;
@@ -238,9 +242,10 @@ START_TEST(imports_follow_the_spec_order)
 		for (i = 0; i < imp->nr_ranges; i++)
 			if (imp->ranges[i].seq == seq) {
 				ck_assert_uint_lt(n, ARRAY_SIZE(want));
-				ck_assert_msg(strcmp(imp->ranges[i].tag, want[n]) == 0,
-				              "import #%zu is '%s', LOADER-SPEC §2.5 puts '%s' there",
-				              n, imp->ranges[i].tag, want[n]);
+				ck_assert_msg(
+				    strcmp(imp->ranges[i].tag, want[n]) == 0,
+				    "import #%zu is '%s', LOADER-SPEC §2.5 puts '%s' there", n,
+				    imp->ranges[i].tag, want[n]);
 				n++;
 			}
 	ck_assert_uint_eq(n, ARRAY_SIZE(want));
@@ -387,8 +392,8 @@ START_TEST(registers_in_step_13_order)
 		for (i = 0; i < ARRAY_SIZE(want); i++) {
 			const struct a64_register *r = &p.ri.base.regs[i].a64;
 
-			ck_assert_msg(r->name == want[i].name, "register #%u is %s, expected %s",
-			              i, a64_reg_name_str(r->name), a64_reg_name_str(want[i].name));
+			ck_assert_msg(r->name == want[i].name, "register #%u is %s, expected %s", i,
+			              a64_reg_name_str(r->name), a64_reg_name_str(want[i].name));
 			ck_assert_msg(r->value == want[i].value, "%s = 0x%llx, expected 0x%llx",
 			              a64_reg_name_str(r->name), (unsigned long long)r->value,
 			              (unsigned long long)want[i].value);
@@ -424,9 +429,8 @@ START_TEST(page_tables_identity_map_the_vtl2_range)
 	 * (write-back), EL1 RW, inner shareable, AF, UXN */
 	for (i = 0; i < 512; i++) {
 		uint64_t va = (uint64_t)i * SZ_2M;
-		uint64_t want = va >= DEFAULT_BASE && va < DEFAULT_BASE + VTL2_SIZE
-		                    ? va | A64_BLOCK_DESC
-		                    : 0;
+		uint64_t want =
+		    va >= DEFAULT_BASE && va < DEFAULT_BASE + VTL2_SIZE ? va | A64_BLOCK_DESC : 0;
 
 		ck_assert_msg(t[2][i] == want, "L2[%u] = 0x%llx, expected 0x%llx", i,
 		              (unsigned long long)t[2][i], (unsigned long long)want);

@@ -52,9 +52,8 @@ static struct fixture_elf kernel_spec(void)
 	struct fixture_elf s = { .entry = KERNEL_ENTRY, .nsegs = 2 };
 
 	s.segs[0] = (struct fixture_seg){ .paddr = KERNEL_LINK, .filesz = 0x2800, .memsz = 0x3000 };
-	s.segs[1] = (struct fixture_seg){ .paddr = KERNEL_LINK + SZ_2M,
-		                          .filesz = 0x800,
-		                          .memsz = 0x1800 };
+	s.segs[1] =
+	    (struct fixture_seg){ .paddr = KERNEL_LINK + SZ_2M, .filesz = 0x800, .memsz = 0x1800 };
 	return s;
 }
 
@@ -177,8 +176,7 @@ struct layout {
 	unsigned int pt_pages;
 };
 
-static struct layout expected_layout(gpa_t mem, bool isolated, bool sidecar,
-                                     unsigned int pt_pages)
+static struct layout expected_layout(gpa_t mem, bool isolated, bool sidecar, unsigned int pt_pages)
 {
 	struct layout l = { .mem = mem, .persisted = mem, .pt_pages = pt_pages };
 	gpa_t off = mem + SZ_2M; /* step 3: persisted region */
@@ -296,8 +294,7 @@ START_TEST(default_layout_tag_by_tag)
 	assert_import(&p, l.cmdline, 1, "underhill-command-line", BPA_EXCLUSIVE);
 	assert_gap(&p, l.reserved, 4 * PAGE_SIZE, "VTL2 reserved region [J] without SNP");
 	assert_import(&p, l.param, 20, "underhill-slit", BPA_EXCLUSIVE_UNMEASURED);
-	assert_import(&p, l.param + 20 * PAGE_SIZE, 20, "underhill-pptt",
-	              BPA_EXCLUSIVE_UNMEASURED);
+	assert_import(&p, l.param + 20 * PAGE_SIZE, 20, "underhill-pptt", BPA_EXCLUSIVE_UNMEASURED);
 	assert_import(&p, l.param + 40 * PAGE_SIZE, 64, "underhill-device-tree",
 	              BPA_EXCLUSIVE_UNMEASURED);
 	/* page 104 is named, not imported: the generator writes it at finalize (§5.5) */
@@ -353,17 +350,22 @@ END_TEST
 START_TEST(imports_follow_the_spec_order)
 {
 	static const char *const want[] = {
-		"underhill-kernel",        "underhill-kernel",
-		"underhill-boot-shim",     "underhill-boot-shim",
-		"underhill-initrd",        "underhill-command-line",
-		"ohcl-boot-shim-log-buffer", "ohcl-boot-shim-heap",
-		"underhill-shim-params",   /* step 19 */
-		"underhill-page-tables",   /* step 20 */
-		"underhill-gdt",           /* step 21 */
-		"underhill-slit",          "underhill-pptt",
-		"underhill-device-tree",   /* step 23 */
+		"underhill-kernel",
+		"underhill-kernel",
+		"underhill-boot-shim",
+		"underhill-boot-shim",
+		"underhill-initrd",
+		"underhill-command-line",
+		"ohcl-boot-shim-log-buffer",
+		"ohcl-boot-shim-heap",
+		"underhill-shim-params", /* step 19 */
+		"underhill-page-tables", /* step 20 */
+		"underhill-gdt",         /* step 21 */
+		"underhill-slit",
+		"underhill-pptt",
+		"underhill-device-tree", /* step 23 */
 		"underhill-vtl0-linux-command-line",
-		"underhill-measured-config", /* step 25 */
+		"underhill-measured-config",      /* step 25 */
 		"underhill-vtl2-measured-config", /* step 26 */
 	};
 	struct pv p;
@@ -559,8 +561,11 @@ static void assert_identity_map(struct pv *p, gpa_t cr3, uint64_t cbit,
 	unsigned int i, r = 0;
 	uint64_t at;
 
-	*w = (struct fixture_pt_walk){ .read = read_cb, .ctx = &p->ri, .cbit = cbit,
-		                       .leaves = leaves, .max_leaves = ARRAY_SIZE(leaves) };
+	*w = (struct fixture_pt_walk){ .read = read_cb,
+		                       .ctx = &p->ri,
+		                       .cbit = cbit,
+		                       .leaves = leaves,
+		                       .max_leaves = ARRAY_SIZE(leaves) };
 	ck_assert_int_eq(fixture_x86_pt_walk(w, cr3), 0);
 	ck_assert_uint_eq(w->nr_tables, tables);
 	ck_assert_uint_gt(w->nr_leaves, 0);
@@ -625,10 +630,10 @@ START_TEST(page_table_region_follows_the_pde_count_formula)
 		uint64_t base, size, ram;
 		unsigned int pde_count, used_tables;
 	} cases[] = {
-		{ MIB(128), MIB(64), SZ_1G, 1, 3 },        /* below 1 GiB */
-		{ MIB(960), MIB(128), 2 * SZ_1G, 2, 4 },   /* crosses the 1 GiB line */
-		{ SZ_1G, SZ_1G, 4 * SZ_1G, 1, 2 },         /* one 1 GiB leaf */
-		{ MIB(512), 2 * SZ_1G, 4 * SZ_1G, 3, 4 },  /* head PD, a 1 GiB leaf, tail PD */
+		{ MIB(128), MIB(64), SZ_1G, 1, 3 },       /* below 1 GiB */
+		{ MIB(960), MIB(128), 2 * SZ_1G, 2, 4 },  /* crosses the 1 GiB line */
+		{ SZ_1G, SZ_1G, 4 * SZ_1G, 1, 2 },        /* one 1 GiB leaf */
+		{ MIB(512), 2 * SZ_1G, 4 * SZ_1G, 3, 4 }, /* head PD, a 1 GiB leaf, tail PD */
 	};
 	unsigned int i;
 
@@ -706,8 +711,7 @@ END_TEST
 
 START_TEST(no_relocation_with_any_isolation)
 {
-	static const enum isolation_type types[] = { ISOLATION_VBS, ISOLATION_SNP,
-		                                     ISOLATION_TDX };
+	static const enum isolation_type types[] = { ISOLATION_VBS, ISOLATION_SNP, ISOLATION_TDX };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
@@ -960,16 +964,26 @@ END_TEST
 START_TEST(snp_imports_follow_the_spec_order)
 {
 	static const char *const want[] = {
-		"underhill-kernel",         "underhill-kernel",
-		"underhill-boot-shim",      "underhill-boot-shim",
-		"underhill-initrd",         "underhill-command-line",
-		"ohcl-boot-shim-log-buffer", "ohcl-boot-shim-heap",
-		"underhill-shim-params",    "underhill-page-tables",
-		"underhill-gdt",            "underhill-slit",
-		"underhill-pptt",           "underhill-device-tree",
-		"underhill-snp-secrets-page", "underhill-snp-cpuid-page",
-		"underhill-snp-cpuid-extended-state-page", "vp-context",
-		"underhill-measured-config", "underhill-vtl2-measured-config",
+		"underhill-kernel",
+		"underhill-kernel",
+		"underhill-boot-shim",
+		"underhill-boot-shim",
+		"underhill-initrd",
+		"underhill-command-line",
+		"ohcl-boot-shim-log-buffer",
+		"ohcl-boot-shim-heap",
+		"underhill-shim-params",
+		"underhill-page-tables",
+		"underhill-gdt",
+		"underhill-slit",
+		"underhill-pptt",
+		"underhill-device-tree",
+		"underhill-snp-secrets-page",
+		"underhill-snp-cpuid-page",
+		"underhill-snp-cpuid-extended-state-page",
+		"vp-context",
+		"underhill-measured-config",
+		"underhill-vtl2-measured-config",
 	};
 	struct pv p;
 

@@ -41,9 +41,8 @@ static struct fixture_elf kernel_spec(void)
 	struct fixture_elf s = { .entry = KERNEL_LINK + 0x100, .nsegs = 2 };
 
 	s.segs[0] = (struct fixture_seg){ .paddr = KERNEL_LINK, .filesz = 0x2800, .memsz = 0x3000 };
-	s.segs[1] = (struct fixture_seg){ .paddr = KERNEL_LINK + SZ_2M,
-		                          .filesz = 0x800,
-		                          .memsz = 0x1800 };
+	s.segs[1] =
+	    (struct fixture_seg){ .paddr = KERNEL_LINK + SZ_2M, .filesz = 0x800, .memsz = 0x1800 };
 	return s;
 }
 
@@ -189,7 +188,8 @@ static void assert_ranges_and_bytes(struct rec *r, uint64_t off)
 	ck_assert_uint_eq(r->dst.nr_writes, r->src.nr_writes);
 	for (i = 0; i < r->src.nr_writes; i++) {
 		const struct record_write *sw = &r->src.writes[i];
-		const struct record_write *dw = record_importer_find(&r->dst, moved(r, sw->gpa, off));
+		const struct record_write *dw =
+		    record_importer_find(&r->dst, moved(r, sw->gpa, off));
 
 		ck_assert_ptr_nonnull(dw);
 		ck_assert_uint_eq(dw->gpa, moved(r, sw->gpa, off));
@@ -208,7 +208,8 @@ static void assert_parameters(struct rec *r, uint64_t off)
 
 	ck_assert_uint_eq(d->nr_areas, s->nr_areas);
 	for (i = 0; i < s->nr_areas; i++) {
-		ck_assert_uint_eq(d->areas[i].page_base, s->areas[i].page_base + (off >> PAGE_SHIFT));
+		ck_assert_uint_eq(d->areas[i].page_base,
+		                  s->areas[i].page_base + (off >> PAGE_SHIFT));
 		ck_assert_uint_eq(d->areas[i].page_count, s->areas[i].page_count);
 		ck_assert_str_eq(d->areas[i].tag, s->areas[i].tag);
 	}
@@ -219,8 +220,7 @@ static void assert_parameters(struct rec *r, uint64_t off)
 		ck_assert_int_eq(d->params[i].type, s->params[i].type);
 	}
 	ck_assert(d->has_imported_regions_page);
-	ck_assert_uint_eq(d->imported_regions_page,
-	                  s->imported_regions_page + (off >> PAGE_SHIFT));
+	ck_assert_uint_eq(d->imported_regions_page, s->imported_regions_page + (off >> PAGE_SHIFT));
 }
 
 /* ---- unrelocated -------------------------------------------------------- */
@@ -325,15 +325,18 @@ static void assert_shim_params_still_point_right(struct rec *r, uint64_t off)
 static void assert_relocated_page_tables(struct rec *r, uint64_t off, unsigned int tables)
 {
 	static struct fixture_pt_leaf leaves[1024];
-	struct fixture_pt_walk w = { .read = read_cb, .ctx = &r->dst, .leaves = leaves,
-		                     .max_leaves = ARRAY_SIZE(leaves) };
+	struct fixture_pt_walk w = {
+		.read = read_cb, .ctx = &r->dst, .leaves = leaves, .max_leaves = ARRAY_SIZE(leaves)
+	};
 	gpa_t cr3 = importer_find_x86_register(&r->dst.base, X86_REG_CR3)->value;
 	gpa_t moved_end = align_up(r->info.end_of_vtl2_image, SZ_2M); /* leaves that overlap */
 	uint64_t pa, expect_va;
 	unsigned int i;
-	const gpa_t probes[] = { r->info.shim_base, r->info.shim_entry, r->info.shim_params_gpa,
-		                 r->info.kernel_entry, r->info.parameter_region_gpa,
-		                 r->info.page_tables_gpa, r->info.used_end - 1 };
+	const gpa_t probes[] = {
+		r->info.shim_base,    r->info.shim_entry,           r->info.shim_params_gpa,
+		r->info.kernel_entry, r->info.parameter_region_gpa, r->info.page_tables_gpa,
+		r->info.used_end - 1
+	};
 
 	ck_assert_uint_eq(cr3, r->info.page_tables_gpa + off);
 	ck_assert_int_eq(fixture_x86_pt_walk(&w, cr3), 0); /* every table read from the new place */
@@ -352,9 +355,10 @@ static void assert_relocated_page_tables(struct rec *r, uint64_t off, unsigned i
 	ck_assert_uint_eq(expect_va, moved_end + off);
 	ck_assert_uint_eq(w.nr_leaves, VTL2_SIZE / SZ_2M);
 	for (i = 0; i < ARRAY_SIZE(probes); i++) {
-		ck_assert_msg(fixture_x86_pt_translate(read_cb, &r->dst, cr3, 0, probes[i] + off, &pa),
-		              "0x%llx (moved from 0x%llx) is not mapped",
-		              (unsigned long long)(probes[i] + off), (unsigned long long)probes[i]);
+		ck_assert_msg(
+		    fixture_x86_pt_translate(read_cb, &r->dst, cr3, 0, probes[i] + off, &pa),
+		    "0x%llx (moved from 0x%llx) is not mapped",
+		    (unsigned long long)(probes[i] + off), (unsigned long long)probes[i]);
 		ck_assert_uint_eq(pa, probes[i] + off);
 	}
 	/* the old place of the image is no longer mapped; the rest of VTL2 still is */
@@ -473,8 +477,11 @@ START_TEST(plan_refuses_arm64)
 	struct fixture_elf s = shim_spec(183);
 	struct image_file kernel, shim;
 	struct paravisor_vtl0_linux vtl0 = { .kernel_gpa = 0x40000000, .kernel_size = 0x1000 };
-	struct paravisor_config cfg = { .kernel = &kernel, .shim = &shim, .cmdline = "",
-		                        .memory_size = VTL2_SIZE, .vtl0_linux = &vtl0 };
+	struct paravisor_config cfg = { .kernel = &kernel,
+		                        .shim = &shim,
+		                        .cmdline = "",
+		                        .memory_size = VTL2_SIZE,
+		                        .vtl0_linux = &vtl0 };
 	struct paravisor_info info;
 	struct record_importer src;
 	struct relocation_plan plan;

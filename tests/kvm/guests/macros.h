@@ -11,6 +11,8 @@
 #include "protocol.h"
 
 #ifdef __ASSEMBLER__
+/* Assembler macros, not C: */
+/* clang-format off */
 
 /* 64-bit mode: report the 64-bit register or memory operand src (not RAX/RDX). */
 .macro report64 id:req, src:req
@@ -75,6 +77,7 @@
 	jmp	1b
 .endm
 
+/* clang-format on */
 #endif /* __ASSEMBLER__ */
 
 #endif

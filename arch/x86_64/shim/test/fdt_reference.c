@@ -152,8 +152,7 @@ static void ref_cpus(const void *fdt, int node, struct shim_dt_info *o)
 {
 	int cpu;
 
-	fdt_for_each_subnode(cpu, fdt, node)
-	{
+	fdt_for_each_subnode(cpu, fdt, node) {
 		if (node_is(fdt_get_name(fdt, cpu, NULL), "cpu"))
 			o->nr_cpus++;
 	}
@@ -182,8 +181,7 @@ int ref_dt_read(const void *fdt, struct shim_dt_info *out)
 	if (root < 0)
 		return -1;
 	ret = ref_mem_rsv(fdt, o);
-	fdt_for_each_subnode(node, fdt, root)
-	{
+	fdt_for_each_subnode(node, fdt, root) {
 		const char *name = fdt_get_name(fdt, node, NULL);
 
 		if (node_is(name, "memory"))
