@@ -177,6 +177,8 @@ static void wait_for_stop(struct vm *vm, const struct machine_config *mc, int si
 		}
 		if (mw.input.paused && serial_rx_space(vm->console))
 			event_loop_rearm(vm->loop, &mw.input);
+		/* A partial line (a shell prompt) shows within a tick, not at the next newline. */
+		serial_flush(vm->console);
 		if (mc->timeout_s > 0 &&
 		    vm_now_ns() - mc->start_ns >= (uint64_t)(mc->timeout_s * 1e9))
 			vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_TIMEOUT,

@@ -6,8 +6,8 @@ usage: test_console.py MINIVMM ECHO_GUEST_ELF
 Checks: the terminal is put in raw mode while the guest runs and restored on every exit
 path (Ctrl-A x, SIGTERM); typed bytes reach the guest; Ctrl-A Ctrl-A sends one Ctrl-A;
 Ctrl-A x ends minivmm with exit code 6; without a terminal, the end of input does not stop
-the guest. Without a usable /dev/kvm it says so and exits 77 (skip), or 1 when
-MINIVMM_REQUIRE_KVM=1.
+the guest, and a partial line reaches a pipe while the guest runs. Without a usable /dev/kvm
+it says so and exits 77 (skip), or 1 when MINIVMM_REQUIRE_KVM=1.
 """
 
 import os
@@ -110,6 +110,30 @@ def test_end_of_input_keeps_guest_running(minivmm, guest):
     return fails
 
 
+def test_partial_line_shows_on_a_pipe(minivmm, guest):
+    # Output that is not a terminal is line-buffered, but a line the guest has not ended
+    # (a shell prompt) must still show while the guest waits, not only at the next newline.
+    proc = subprocess.Popen([minivmm, "--kernel", guest, "--timeout", "20"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdin.write(b"prompt $ ")
+    proc.stdin.flush()
+    out = b""
+    deadline = time.monotonic() + 5
+    while b"READY\nprompt $ " not in out and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            out += chunk
+    fails = check(b"READY\nprompt $ " in out and proc.poll() is None,
+                  f"a partial line reaches a pipe while the guest runs (got {out!r})")
+    proc.terminate()
+    proc.communicate(timeout=30)
+    return fails
+
+
 def kvm_usable():
     try:
         fd = os.open("/dev/kvm", os.O_RDWR)
@@ -126,7 +150,7 @@ def main():
         sys.exit(1 if os.environ.get("MINIVMM_REQUIRE_KVM") == "1" else 77)
     fails = 0
     for test in (test_ctrl_a_x, test_sigterm, test_sigint,
-                 test_end_of_input_keeps_guest_running):
+                 test_end_of_input_keeps_guest_running, test_partial_line_shows_on_a_pipe):
         fails += test(minivmm, guest)
     sys.exit(1 if fails else 0)
 
