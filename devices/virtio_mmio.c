@@ -395,14 +395,20 @@ static bool register_access_ok(struct virtio_mmio *t, uint64_t off, unsigned int
 	return false;
 }
 
+/* A register access from a vCPU: takes the lock once no reset or queue stop is waiting. */
+static void lock_settled(struct virtio_mmio *t)
+{
+	pthread_mutex_lock(&t->lock);
+	while (t->busy)
+		pthread_cond_wait(&t->settled, &t->lock);
+}
+
 static void mmio_read(void *dev, uint64_t off, uint8_t *data, unsigned int len)
 {
 	struct virtio_mmio *t = dev;
 	uint32_t v;
 
-	pthread_mutex_lock(&t->lock);
-	while (t->busy)
-		pthread_cond_wait(&t->settled, &t->lock);
+	lock_settled(t);
 	t->stats.mmio_reads++;
 	if (!register_access_ok(t, off, len, false)) {
 		/* the bus has filled data with all ones */
@@ -421,9 +427,7 @@ static void mmio_write(void *dev, uint64_t off, const uint8_t *data, unsigned in
 	struct virtio_mmio *t = dev;
 	uint32_t v;
 
-	pthread_mutex_lock(&t->lock);
-	while (t->busy)
-		pthread_cond_wait(&t->settled, &t->lock);
+	lock_settled(t);
 	t->stats.mmio_writes++;
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		virtio_mmio_report(t, "write to configuration space offset 0x%llx ignored",
