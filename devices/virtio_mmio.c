@@ -120,10 +120,14 @@ void virtio_mmio_end_batch(struct virtio_mmio *t)
 static void wait_for_back_end(struct virtio_mmio *t, int q)
 {
 	t->busy = true;
-	if (q < 0)
+	if (q < 0) {
+		t->stats.resets++;
 		t->p.ops->reset(t->p.dev);
-	else if (t->p.ops->queue_stop)
-		t->p.ops->queue_stop(t->p.dev, (unsigned int)q);
+	} else {
+		t->stats.queue_stops++;
+		if (t->p.ops->queue_stop)
+			t->p.ops->queue_stop(t->p.dev, (unsigned int)q);
+	}
 	t->busy = false;
 	pthread_cond_broadcast(&t->settled);
 }

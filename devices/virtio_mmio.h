@@ -102,6 +102,8 @@ struct virtio_mmio_stats {
 	uint64_t notifies_mmio; /* of which QUEUE_NOTIFY writes that exited (no ioeventfd) */
 	uint64_t interrupts;    /* edges sent */
 	uint64_t errors;        /* driver errors reported */
+	uint64_t resets;        /* STATUS 0 writes */
+	uint64_t queue_stops;   /* QUEUE_READY 0 on a ready queue */
 };
 
 struct virtio_mmio {

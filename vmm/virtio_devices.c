@@ -215,11 +215,13 @@ static void report_disk(const struct virtio_disk *d, FILE *out)
 	        (unsigned long long)s->bad_chains, (unsigned long long)s->inflight_max);
 	fprintf(out,
 	        "minivmm: %s: %llu notifications (%llu eventfd wakeups, %llu exited: %s), "
-	        "%llu interrupts, %llu MMIO exits = %.2f per request\n",
+	        "%llu interrupts, %llu MMIO exits = %.2f per request; %llu resets, %llu queue "
+	        "stops, %llu driver errors\n",
 	        d->name, (unsigned long long)t->notifies, (unsigned long long)d->notify_events,
 	        (unsigned long long)t->notifies_mmio, d->ioeventfd ? "ioeventfd" : "no ioeventfd",
 	        (unsigned long long)t->interrupts, (unsigned long long)exits,
-	        requests ? (double)exits / (double)requests : 0.0);
+	        requests ? (double)exits / (double)requests : 0.0, (unsigned long long)t->resets,
+	        (unsigned long long)t->queue_stops, (unsigned long long)t->errors);
 }
 
 static void report_loop(const struct event_loop *el, FILE *out)

@@ -4,7 +4,7 @@
 # It proves the guest reached userspace, then does what `minivmm.action=` on the kernel
 # command line asks, so one initrd serves every boot test:
 #   poweroff (default) | reboot | panic | cpus | acpi-check | shell | script | exit:N | hang
-#   | disk-read | disk-write | disk-sync-hang | disk-ro-check   (virtio-blk, see below)
+#   | disk-read | disk-write | disk-sync-hang | disk-ro-check | disk-rebind   (virtio-blk)
 # It also writes "boot complete" to minivmm's debug device (harmless elsewhere), so
 # `minivmm -v` and the benchmarks can time the boot to userspace. The debug device is port
 # 0x501/0x502 on x86 (written with tests/guest/portio.c: the kernel has no /dev/port) and
@@ -104,6 +104,33 @@ disk_ro_check() {
 	fi
 }
 
+# The driver lets go of the disk and takes it again (sysfs unbind/bind): Linux resets the
+# device and deletes its queue (QUEUE_READY 0), then probes it from scratch. The data
+# reads the same before and after, and a write after the rebind reaches the image.
+disk_rebind() {
+	dev=/dev/$disk
+	drv=/sys/bus/virtio/drivers/virtio_blk
+	id=$(cd "/sys/block/$disk/device" && pwd -P)
+	id=${id##*/}
+	before=$(dd if="$dev" bs=64k iflag=direct 2>/dev/null | md5sum)
+	echo "$id" >"$drv/unbind" && say "MINIVMM-DISK-UNBOUND=$id"
+	[ -e "/sys/block/$disk" ] || say MINIVMM-DISK-GONE
+	echo "$id" >"$drv/bind" && say MINIVMM-DISK-REBOUND
+	n=0
+	while [ ! -b "$dev" ] && [ $n -lt 20 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	after=$(dd if="$dev" bs=64k iflag=direct 2>/dev/null | md5sum)
+	if [ "$before" = "$after" ]; then
+		say "MINIVMM-DISK-SAME-AFTER-REBIND=${after%% *}"
+	else
+		say MINIVMM-DISK-CHANGED-AFTER-REBIND
+	fi
+	printf MINIVMM-WRITTEN-AFTER-REBIND | dd of="$dev" bs=512 conv=sync,fsync 2>/dev/null &&
+		say MINIVMM-DISK-WROTE-AFTER-REBIND
+}
+
 case $action in
 poweroff) poweroff -f ;;
 reboot) reboot -f ;;
@@ -131,6 +158,10 @@ disk-sync-hang)
 	# Writes the pattern, syncs, says so and waits to be killed (SIGKILL of minivmm).
 	dd if=/disk-pattern of="/dev/$disk" bs=64k 2>/dev/null && sync && say MINIVMM-DISK-SYNCED
 	while :; do sleep 3600; done
+	;;
+disk-rebind)
+	disk_rebind
+	poweroff -f
 	;;
 disk-ro-check)
 	disk_ro_check

@@ -396,6 +396,7 @@ START_TEST(test_turning_the_queue_off_waits_for_requests_in_flight)
 	ck_assert_int_eq(pthread_create(&thread, NULL, complete_later, NULL), 0);
 	bf_reg_write(VIRTIO_MMIO_QUEUE_READY, 0); /* returns once the read has completed */
 	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	ck_assert_uint_eq(bf_blk.transport.stats.queue_stops, 1);
 	ck_assert_uint_eq(bf_blk.inflight, 0);
 	ck_assert_uint_eq(bf_status(&r), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_QUEUE_READY), 0);

@@ -438,6 +438,7 @@ START_TEST(test_reset_clears_the_transport_and_forgets_the_queues)
 	generation = queue.generation;
 	wr(VIRTIO_MMIO_STATUS, 0);
 	ck_assert_uint_eq(dev.resets, 2); /* bring_up's reset and this one */
+	ck_assert_uint_eq(vm.stats.resets, 2);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_QUEUE_READY), 0);
