@@ -192,6 +192,16 @@ static void wait_for_stop(struct vm *vm, const struct machine_config *mc, int si
 		        vm->loop->inflight, MACHINE_DRAIN_NS / 1000000000ULL);
 }
 
+/* Where each vCPU was (its thread has ended): a guest that hangs shows where. */
+static void dump_vcpus(struct vm *vm, const char *when)
+{
+	unsigned int i;
+
+	fprintf(stderr, "minivmm: the vCPUs %s:\n", when);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		arch_vcpu_dump_state(&vm->vcpus[i], stderr);
+}
+
 static int run_vm(struct vm *vm, const struct machine_config *mc, struct err *e)
 {
 	struct console con;
@@ -213,6 +223,8 @@ static int run_vm(struct vm *vm, const struct machine_config *mc, struct err *e)
 	else
 		vm_stop(vm, VM_STOP_EXIT, MINIVMM_EXIT_INTERNAL, "%s", e->msg);
 	vm_join_vcpus(vm);
+	if (vm->verbose && vm->exit_code == MINIVMM_EXIT_TIMEOUT)
+		dump_vcpus(vm, "at the timeout");
 	if (vm->verbose)
 		virtio_devices_report(vm, stderr);
 	serial_flush(vm->console);

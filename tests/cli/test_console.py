@@ -6,8 +6,9 @@ usage: test_console.py MINIVMM ECHO_GUEST_ELF
 Checks: the terminal is put in raw mode while the guest runs and restored on every exit
 path (Ctrl-A x, SIGTERM); typed bytes reach the guest; Ctrl-A Ctrl-A sends one Ctrl-A;
 Ctrl-A x ends minivmm with exit code 6; without a terminal, the end of input does not stop
-the guest, and a partial line reaches a pipe while the guest runs. Without a usable /dev/kvm
-it says so and exits 77 (skip), or 1 when MINIVMM_REQUIRE_KVM=1.
+the guest, a partial line reaches a pipe while the guest runs, and -v at --timeout shows
+where the vCPUs were. Without a usable /dev/kvm it says so and exits 77 (skip), or 1 when
+MINIVMM_REQUIRE_KVM=1.
 """
 
 import os
@@ -134,6 +135,15 @@ def test_partial_line_shows_on_a_pipe(minivmm, guest):
     return fails
 
 
+def test_timeout_shows_where_the_vcpus_were(minivmm, guest):
+    proc = subprocess.run([minivmm, "-v", "--kernel", guest, "--timeout", "1"],
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    err = proc.stderr.decode(errors="replace")
+    return check(proc.returncode == EXIT_TIMEOUT and "minivmm: the vCPUs at the timeout:" in err
+                 and "vCPU 0: rip 0x" in err,
+                 f"-v at --timeout prints the vCPUs' registers (exit {proc.returncode})")
+
+
 def kvm_usable():
     try:
         fd = os.open("/dev/kvm", os.O_RDWR)
@@ -150,7 +160,8 @@ def main():
         sys.exit(1 if os.environ.get("MINIVMM_REQUIRE_KVM") == "1" else 77)
     fails = 0
     for test in (test_ctrl_a_x, test_sigterm, test_sigint,
-                 test_end_of_input_keeps_guest_running, test_partial_line_shows_on_a_pipe):
+                 test_end_of_input_keeps_guest_running, test_partial_line_shows_on_a_pipe,
+                 test_timeout_shows_where_the_vcpus_were):
         fails += test(minivmm, guest)
     sys.exit(1 if fails else 0)
 
