@@ -2,6 +2,7 @@
 #include "fixtures.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,4 +261,58 @@ bool fixture_x86_pt_translate(fixture_read_fn read, void *ctx, uint64_t cr3, uin
 		table = ent & FX_PTE_ADDR & ~cbit;
 	}
 	return false;
+}
+
+/* ---- a platform that records what device models ask of it ---------------- */
+
+static void rec_set_irq(struct platform *p, unsigned int gsi, int level)
+{
+	struct rec_platform *r = (struct rec_platform *)p;
+
+	r->irqs++;
+	if (gsi >= REC_PLATFORM_GSIS) {
+		r->bad_gsis++;
+		return;
+	}
+	r->irq_level[gsi] = level;
+	r->irq_raises[gsi] += level != 0;
+}
+
+static void rec_reset(struct platform *p, const char *source)
+{
+	struct rec_platform *r = (struct rec_platform *)p;
+
+	r->resets++;
+	snprintf(r->source, sizeof(r->source), "%s", source);
+}
+
+static void rec_stop(struct platform *p, int exit_code, const char *reason)
+{
+	struct rec_platform *r = (struct rec_platform *)p;
+
+	r->stops++;
+	r->exit_code = exit_code;
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+}
+
+static void rec_boot_complete(struct platform *p, uint32_t value)
+{
+	struct rec_platform *r = (struct rec_platform *)p;
+
+	r->boots++;
+	r->boot_value = value;
+}
+
+static const struct platform_ops rec_platform_ops = {
+	.set_irq = rec_set_irq,
+	.reset = rec_reset,
+	.stop = rec_stop,
+	.boot_complete = rec_boot_complete,
+};
+
+void rec_platform_init(struct rec_platform *p)
+{
+	memset(p, 0, sizeof(*p));
+	memset(p->irq_level, 0xff, sizeof(p->irq_level));
+	p->base.ops = &rec_platform_ops;
 }

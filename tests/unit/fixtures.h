@@ -2,7 +2,8 @@
 /*
  * Test fixtures generated in memory: ELF images and bzImages with every
  * field under the test's control, so each malformed-input case is one field
- * away from a valid image.
+ * away from a valid image; x86 page-table walks; and a platform that records
+ * what device models ask of it (interrupts, resets, stops, boot complete).
  */
 #ifndef MINIVMM_TESTS_FIXTURES_H
 #define MINIVMM_TESTS_FIXTURES_H
@@ -70,6 +71,28 @@ static inline uint8_t fixture_pm_byte(uint64_t i)
 {
 	return (uint8_t)(0xa5 ^ (i * 13));
 }
+
+/* ---- a platform that records what device models ask of it ---------------- */
+
+#include "devices/platform.h"
+
+#define REC_PLATFORM_GSIS 16
+
+struct rec_platform {
+	struct platform base;
+	int irq_level[REC_PLATFORM_GSIS];           /* last level per gsi, -1 before any */
+	unsigned int irq_raises[REC_PLATFORM_GSIS]; /* set_irq calls with level 1 */
+	unsigned int irqs;                          /* set_irq calls, any gsi */
+	unsigned int bad_gsis;                      /* set_irq calls with gsi >= 16 */
+	unsigned int resets, stops, boots;
+	int exit_code;       /* of the last stop */
+	uint32_t boot_value; /* of the last boot_complete */
+	char source[128];    /* of the last reset */
+	char reason[128];    /* of the last stop */
+};
+
+/* Everything zero, every irq_level -1, the recording ops in place. */
+void rec_platform_init(struct rec_platform *p);
 
 #endif
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "devices/legacy_ports.h"
+#include "fixtures.h"
 #include "lib/sizes.h"
 #include "test_helpers.h"
 #include "vmm/bus.h"
@@ -49,62 +50,16 @@ static void fake_write(void *dev, uint64_t offset, const uint8_t *data, unsigned
 static const struct bus_device_ops fake_ops = { .read = fake_read, .write = fake_write };
 static const struct bus_device_ops no_ops = { 0 };
 
-/* ---- a fake platform that records what the devices asked for --------- */
-
-struct fake_platform {
-	struct platform base;
-	unsigned int irqs, resets, stops, boots;
-	int exit_code;
-	char reason[128];
-	uint32_t boot_value;
-};
-
-static void fp_set_irq(struct platform *p, unsigned int gsi, int level)
-{
-	(void)gsi;
-	(void)level;
-	((struct fake_platform *)p)->irqs++;
-}
-
-static void fp_reset(struct platform *p, const char *source)
-{
-	(void)source;
-	((struct fake_platform *)p)->resets++;
-}
-
-static void fp_stop(struct platform *p, int exit_code, const char *reason)
-{
-	struct fake_platform *f = (struct fake_platform *)p;
-
-	f->stops++;
-	f->exit_code = exit_code;
-	snprintf(f->reason, sizeof(f->reason), "%s", reason);
-}
-
-static void fp_boot_complete(struct platform *p, uint32_t value)
-{
-	struct fake_platform *f = (struct fake_platform *)p;
-
-	f->boots++;
-	f->boot_value = value;
-}
-
-static const struct platform_ops fake_platform_ops = {
-	.set_irq = fp_set_irq,
-	.reset = fp_reset,
-	.stop = fp_stop,
-	.boot_complete = fp_boot_complete,
-};
-
 static struct bus bus;
 static struct err e;
 static struct fake_dev devs[BUS_MAX_RANGES + 1];
-static struct fake_platform fp = { .base = { &fake_platform_ops } };
+static struct rec_platform fp;
 static struct pci_stub pci;
 static struct debug_port debug = { &fp.base };
 
 static void setup(void)
 {
+	rec_platform_init(&fp);
 	bus_init(&bus, "pio");
 	err_clear(&e);
 }

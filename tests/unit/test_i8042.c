@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "devices/i8042.h"
+#include "fixtures.h"
 #include "lib/sizes.h"
 #include "test_helpers.h"
 #include "vmm/bus.h"
@@ -21,57 +22,16 @@
 
 #define KBD_IRQ 1
 
-/* ---- fake platform ---------------------------------------------------------- */
+/* ---- a recording platform (fixtures.h) --------------------------------------- */
 
-struct fake_platform {
-	struct platform base;
-	int irq_level[16]; /* last level sent per gsi, -1 before any */
-	unsigned int irq_raises[16];
-	unsigned int resets, stops, boots;
-	char reset_source[128];
-};
-
-static void fp_set_irq(struct platform *p, unsigned int gsi, int level)
-{
-	struct fake_platform *f = (struct fake_platform *)p;
-
-	ck_assert_uint_lt(gsi, ARRAY_SIZE(f->irq_level));
-	f->irq_level[gsi] = level;
-	f->irq_raises[gsi] += level != 0;
-}
-
-static void fp_reset(struct platform *p, const char *source)
-{
-	struct fake_platform *f = (struct fake_platform *)p;
-
-	f->resets++;
-	snprintf(f->reset_source, sizeof(f->reset_source), "%s", source);
-}
-
-static void fp_stop(struct platform *p, int exit_code, const char *reason)
-{
-	(void)exit_code;
-	(void)reason;
-	((struct fake_platform *)p)->stops++;
-}
-
-static void fp_boot_complete(struct platform *p, uint32_t value)
-{
-	(void)value;
-	((struct fake_platform *)p)->boots++;
-}
-
-static const struct platform_ops fake_platform_ops = { fp_set_irq, fp_reset, fp_stop,
-	                                               fp_boot_complete };
-
-static struct fake_platform fp = { .base = { &fake_platform_ops } };
+static struct rec_platform fp;
 static struct i8042 kbc;
 static struct bus pio;
 static struct err e;
 
 static void setup(void)
 {
-	memset(fp.irq_level, 0xff, sizeof(fp.irq_level));
+	rec_platform_init(&fp);
 	i8042_init(&kbc, &fp.base);
 	bus_init(&pio, "pio");
 	ck_assert_ok(
@@ -82,6 +42,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	ck_assert_uint_eq(fp.bad_gsis, 0); /* the keyboard drives GSI 1 only */
 	bus_destroy(&pio);
 }
 
@@ -218,7 +179,7 @@ START_TEST(test_command_0xfe_asks_the_platform_for_a_reset_each_time)
 		outb(I8042_CMD_PORT, 0xfe);
 		ck_assert_uint_eq(fp.resets, i);
 	}
-	ck_assert_str_eq(fp.reset_source, "i8042 reset command (0xfe on port 0x64)");
+	ck_assert_str_eq(fp.source, "i8042 reset command (0xfe on port 0x64)");
 	ck_assert_uint_eq(fp.stops + fp.boots, 0);
 }
 END_TEST
@@ -238,7 +199,7 @@ START_TEST(test_write_output_port_with_bit_0_clear_resets)
 	outb(I8042_DATA_PORT, output_ports[_i].outp);
 	ck_assert_uint_eq(fp.resets, output_ports[_i].resets);
 	if (output_ports[_i].resets)
-		ck_assert_str_eq(fp.reset_source, "i8042 output port reset");
+		ck_assert_str_eq(fp.source, "i8042 output port reset");
 	ck_assert_uint_eq(status() & STATUS_OBF, 0); /* the data byte is not a keyboard command */
 	outb(I8042_DATA_PORT, 0x00);                 /* the next data byte is one again */
 	ck_assert_uint_eq(fp.resets, output_ports[_i].resets);

@@ -21,6 +21,7 @@
 #include "arch/x86_64/layout.h"
 #include "devices/acpi_pm.h"
 #include "devices/pvpanic.h"
+#include "fixtures.h"
 #include "lib/sizes.h"
 #include "test_helpers.h"
 #include "vmm/bus.h"
@@ -41,51 +42,7 @@
 
 /* ---- a fake platform that records what the devices asked for --------- */
 
-struct fake_platform {
-	struct platform base;
-	unsigned int resets, stops, irqs;
-	int exit_code;
-	char reason[128], source[64];
-};
-
-static void fp_set_irq(struct platform *p, unsigned int gsi, int level)
-{
-	(void)gsi;
-	(void)level;
-	((struct fake_platform *)p)->irqs++;
-}
-
-static void fp_reset(struct platform *p, const char *source)
-{
-	struct fake_platform *f = (struct fake_platform *)p;
-
-	f->resets++;
-	snprintf(f->source, sizeof(f->source), "%s", source);
-}
-
-static void fp_stop(struct platform *p, int exit_code, const char *reason)
-{
-	struct fake_platform *f = (struct fake_platform *)p;
-
-	f->stops++;
-	f->exit_code = exit_code;
-	snprintf(f->reason, sizeof(f->reason), "%s", reason);
-}
-
-static void fp_boot_complete(struct platform *p, uint32_t value)
-{
-	(void)p;
-	(void)value;
-}
-
-static const struct platform_ops fake_platform_ops = {
-	.set_irq = fp_set_irq,
-	.reset = fp_reset,
-	.stop = fp_stop,
-	.boot_complete = fp_boot_complete,
-};
-
-static struct fake_platform fp;
+static struct rec_platform fp;
 static struct acpi_pm pm;
 static struct pvpanic panic_dev;
 static struct bus pio;
@@ -94,8 +51,7 @@ static struct err e;
 /* The wiring of arch/x86_64/devices.c: same ports, lengths, ops and device state. */
 static void setup(void)
 {
-	memset(&fp, 0, sizeof(fp));
-	fp.base.ops = &fake_platform_ops;
+	rec_platform_init(&fp);
 	pm = (struct acpi_pm){ .platform = &fp.base,
 		               .s5_type = ACPI_SLEEP_TYPE_S5,
 		               .reset_value = ACPI_RESET_VALUE };

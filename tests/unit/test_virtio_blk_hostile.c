@@ -299,32 +299,49 @@ static void *complete_later(void *arg)
 	return NULL;
 }
 
-START_TEST(test_a_reset_waits_for_requests_in_flight)
+/*
+ * Register reg is written with 0 while a read is in flight and completes 100 ms
+ * later on another thread: the write returns once the read was answered.
+ */
+static void stop_while_a_read_completes(uint64_t reg)
 {
 	struct bf_req r = bf_request(IN, 0, 512);
 	pthread_t thread;
 
 	bf_send(&r);
 	ck_assert_int_eq(pthread_create(&thread, NULL, complete_later, NULL), 0);
-	bf_reg_write(VIRTIO_MMIO_STATUS, 0); /* returns once the read has completed */
+	bf_reg_write(reg, 0); /* returns once the read has completed */
 	ck_assert_int_eq(pthread_join(thread, NULL), 0);
 	ck_assert_uint_eq(bf_blk.inflight, 0);
-	ck_assert_uint_eq(bf_status(&r), VIRTIO_BLK_S_OK); /* answered before the reset */
-	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_STATUS), 0);
+	ck_assert_uint_eq(bf_status(&r), VIRTIO_BLK_S_OK); /* answered before the write returned */
 	ck_assert_uint_eq(bf_blk.transport.stats.errors, 0);
 }
-END_TEST
 
-START_TEST(test_a_reset_gives_up_waiting_and_later_completions_are_dropped)
+/* The same write with the read never completing: the wait gives up after 50 ms. */
+static struct bf_req stop_and_give_up(uint64_t reg, const char *msg)
 {
 	struct bf_req r = bf_request(IN, 0, 512);
 
 	bf_blk.reset_timeout_ms = 50;
 	bf_send(&r);
-	bf_reg_write(VIRTIO_MMIO_STATUS, 0);
-	ck_assert_str_eq(bf_blk.transport.last_error,
-	                 "reset: 1 requests still in flight after 50 ms; their completions will be "
-	                 "dropped");
+	bf_reg_write(reg, 0);
+	ck_assert_str_eq(bf_blk.transport.last_error, msg);
+	return r;
+}
+
+START_TEST(test_a_reset_waits_for_requests_in_flight)
+{
+	stop_while_a_read_completes(VIRTIO_MMIO_STATUS);
+	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_STATUS), 0);
+}
+END_TEST
+
+START_TEST(test_a_reset_gives_up_waiting_and_later_completions_are_dropped)
+{
+	struct bf_req r = stop_and_give_up(VIRTIO_MMIO_STATUS,
+	                                   "reset: 1 requests still in flight after 50 ms; their "
+	                                   "completions will be dropped");
+
 	bf_bring_up(bf_all_features());
 	bf_complete(0, BF_RUN);
 	ck_assert_uint_eq(bf_status(&r), BF_STATUS_UNSET);
@@ -389,18 +406,9 @@ END_TEST
 /* QUEUE_READY 0 (Linux's vm_del_vq) stops the queue the same way: no DMA after the write. */
 START_TEST(test_turning_the_queue_off_waits_for_requests_in_flight)
 {
-	struct bf_req r = bf_request(IN, 0, 512);
-	pthread_t thread;
-
-	bf_send(&r);
-	ck_assert_int_eq(pthread_create(&thread, NULL, complete_later, NULL), 0);
-	bf_reg_write(VIRTIO_MMIO_QUEUE_READY, 0); /* returns once the read has completed */
-	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	stop_while_a_read_completes(VIRTIO_MMIO_QUEUE_READY);
 	ck_assert_uint_eq(bf_blk.transport.stats.queue_stops, 1);
-	ck_assert_uint_eq(bf_blk.inflight, 0);
-	ck_assert_uint_eq(bf_status(&r), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(bf_reg(VIRTIO_MMIO_QUEUE_READY), 0);
-	ck_assert_uint_eq(bf_blk.transport.stats.errors, 0);
 	bf_bring_up(bf_all_features());
 	td_set_avail_idx(&bf_td, 0);
 	expect_still_serving();
@@ -409,14 +417,10 @@ END_TEST
 
 START_TEST(test_turning_the_queue_off_gives_up_waiting_and_drops_later_completions)
 {
-	struct bf_req r = bf_request(IN, 0, 512);
+	struct bf_req r = stop_and_give_up(
+	    VIRTIO_MMIO_QUEUE_READY, "queue 0 turned off: 1 requests still in flight after 50 "
+	                             "ms; their completions will be dropped");
 
-	bf_blk.reset_timeout_ms = 50;
-	bf_send(&r);
-	bf_reg_write(VIRTIO_MMIO_QUEUE_READY, 0);
-	ck_assert_str_eq(bf_blk.transport.last_error,
-	                 "queue 0 turned off: 1 requests still in flight after 50 ms; their "
-	                 "completions will be dropped");
 	bf_complete(0, BF_RUN);
 	ck_assert_uint_eq(bf_status(&r), BF_STATUS_UNSET);
 	ck_assert_uint_eq(bf_blk.inflight, 0); /* the slot came back */
